@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF_PROG_TEST_RUN tests of the device's port programs (nic_host,
+ * nic_wire) on the host kernel: verdicts with and without a peer port,
+ * frames left untouched, and per-port counters, read back the way
+ * `nicsec port show` reads them (per-CPU values summed).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "nic_host.skel.h"
+#include "nic_wire.skel.h"
+#include "maps.h"
+#include "../tap.h"
+
+static int stats_fd;
+
+static struct nicsec_port_stats port_sum(__u32 port)
+{
+	struct nicsec_port_stats sum = {}, *v;
+	int i, n = libbpf_num_possible_cpus();
+
+	v = calloc((size_t)n, sizeof(*v));
+	if (!v || bpf_map_lookup_elem(stats_fd, &port, v))
+		tap_bail("reading port_stats failed");
+	for (i = 0; i < n; i++) {
+		sum.rx_packets += v[i].rx_packets;
+		sum.rx_bytes += v[i].rx_bytes;
+		sum.fwd_packets += v[i].fwd_packets;
+		sum.fwd_bytes += v[i].fwd_bytes;
+		sum.drop_no_peer += v[i].drop_no_peer;
+	}
+	free(v);
+	return sum;
+}
+
+/* Runs @prog on a frame of @len bytes @repeat times; returns the verdict. */
+static int run(struct bpf_program *prog, size_t len, int repeat, int *same)
+{
+	static unsigned char in[1514], out[1514 + 256];
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = in, .data_size_in = (__u32)len,
+		.data_out = out, .data_size_out = sizeof(out),
+		.repeat = repeat);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		in[i] = (unsigned char)(i * 7 + 3);
+	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts))
+		return -errno;
+	if (same)
+		*same = opts.data_size_out == len && !memcmp(in, out, len);
+	return (int)opts.retval;
+}
+
+int main(void)
+{
+	struct nic_host_bpf *host;
+	struct nic_wire_bpf *wire;
+	struct nicsec_port_stats h, w;
+	__u32 key, lo = if_nametoindex("lo");
+	int devmap, same = 0;
+
+	tap_plan(14);
+	host = nic_host_bpf__open_and_load();
+	if (!host)
+		tap_bail("cannot load nic_host (root and BPF needed)");
+	wire = nic_wire_bpf__open();
+	if (!wire ||
+	    bpf_map__reuse_fd(wire->maps.tx_port, bpf_map__fd(host->maps.tx_port)) ||
+	    bpf_map__reuse_fd(wire->maps.port_stats, bpf_map__fd(host->maps.port_stats)) ||
+	    nic_wire_bpf__load(wire))
+		tap_bail("cannot load nic_wire with nic_host's maps");
+	stats_fd = bpf_map__fd(host->maps.port_stats);
+	devmap = bpf_map__fd(host->maps.tx_port);
+
+	/* No peer port configured: the frame is dropped and counted. */
+	is_int(run(host->progs.nic_host, 64, 1, NULL), XDP_DROP,
+	       "host port without a wire port drops");
+	h = port_sum(NICSEC_PORT_HOST);
+	ok(h.rx_packets == 1 && h.rx_bytes == 64 && h.drop_no_peer == 1 &&
+	   h.fwd_packets == 0, "host: rx 1/64 B, drop_no_peer 1, fwd 0");
+	is_int(run(wire->progs.nic_wire, 60, 1, NULL), XDP_DROP,
+	       "wire port without a host port drops");
+
+	/* Wire port present (loopback stands in: test_run does not transmit). */
+	key = NICSEC_PORT_WIRE;
+	if (bpf_map_update_elem(devmap, &key, &lo, 0))
+		tap_bail("cannot fill tx_port");
+	is_int(run(host->progs.nic_host, 1514, 1, &same), XDP_REDIRECT,
+	       "host port redirects to the wire port");
+	ok(same, "frame forwarded unchanged");
+	is_int(run(host->progs.nic_host, 14, 100, NULL), XDP_REDIRECT,
+	       "minimum frame (14 B) x100 redirected");
+	h = port_sum(NICSEC_PORT_HOST);
+	is_int(h.rx_packets, 102, "host rx_packets counts every run");
+	is_int(h.rx_bytes, 64 + 1514 + 14 * 100, "host rx_bytes");
+	ok(h.fwd_packets == 101 && h.fwd_bytes == 1514 + 1400,
+	   "host fwd counters: 101 packets, 2914 bytes");
+	is_int(h.drop_no_peer, 1, "host drop_no_peer unchanged");
+
+	/* The wire port still has no host peer: only the host side is set. */
+	is_int(run(wire->progs.nic_wire, 60, 1, NULL), XDP_DROP,
+	       "wire port still drops: only its own peer counts");
+	key = NICSEC_PORT_HOST;
+	if (bpf_map_update_elem(devmap, &key, &lo, 0))
+		tap_bail("cannot fill tx_port");
+	is_int(run(wire->progs.nic_wire, 98, 10, &same), XDP_REDIRECT,
+	       "wire port redirects to the host port");
+	w = port_sum(NICSEC_PORT_WIRE);
+	ok(w.rx_packets == 12 && w.rx_bytes == 60 * 2 + 98 * 10 &&
+	   w.fwd_packets == 10 && w.drop_no_peer == 2,
+	   "wire counters: rx 12, fwd 10, drop_no_peer 2");
+	h = port_sum(NICSEC_PORT_HOST);
+	is_int(h.rx_packets, 102, "host counters untouched by wire traffic");
+
+	nic_wire_bpf__destroy(wire);
+	nic_host_bpf__destroy(host);
+	return tap_done();
+}

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for tests that run inside the nicsec test VM (busybox ash).
+. ./ktap.sh
+
+KREL=$(cat /etc/kernel-release)
+
+# Load a kernel module of the 6.12 image with its dependencies, in the
+# order mkinitramfs.sh recorded (busybox cannot read .ko.xz or modules.dep
+# of a foreign tree).
+guest_modprobe()	# NAME
+{
+	local ko name
+	[ -f "/lib/modules/load/$1" ] || { echo "# module $1 not in the image"; return 1; }
+	for ko in $(cat "/lib/modules/load/$1"); do
+		name=$(basename "$ko" .ko | tr - _)
+		grep -q "^$name " /proc/modules && continue
+		insmod "$ko" || return 1
+	done
+}
+
+# Kernel log lines that mean something went wrong in the kernel.
+guest_dmesg_clean()
+{
+	! dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN'
+}

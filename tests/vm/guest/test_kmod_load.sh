@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+# nicsec.ko in the 6.12 VM: loads, has BTF, serves its XDP kfunc to a
+# program under BPF_PROG_TEST_RUN, refuses it to tc, and unloads without
+# leaving anything behind.
+. ./lib.sh
+ktap_header
+
+ktap_check "insmod nicsec.ko" insmod /nicsec/nicsec.ko
+ktap_check "module listed in /proc/modules" grep -q '^nicsec ' /proc/modules
+ktap_check "module BTF at /sys/kernel/btf/nicsec" [ -s /sys/kernel/btf/nicsec ]
+ktap_check "module BTF has the kfunc" \
+	sh -c 'bpftool btf dump file /sys/kernel/btf/nicsec | grep -q "FUNC .bpf_nicsec_xdp_region."'
+
+ktap_import kmod_region kmod_region
+
+progs_before=$(bpftool prog show | grep -c '^[0-9]*:')
+ktap_check "rmmod nicsec" rmmod nicsec
+ktap_check "no module left" sh -c '! grep -q "^nicsec " /proc/modules && [ ! -e /sys/module/nicsec ]'
+ktap_check "no module BTF left" [ ! -e /sys/kernel/btf/nicsec ]
+ktap_check "no BPF program left by the test" [ "$progs_before" -eq 0 ]
+ktap_check "kernel log has no warnings" guest_dmesg_clean
+ktap_finish
