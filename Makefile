@@ -36,7 +36,7 @@ LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libnicsec.a
 
-BINS       := $(BUILD)/bin/nicsec-devd $(BUILD)/bin/nicsec
+BINS       := $(BUILD)/bin/nicsec-devd $(BUILD)/bin/nicsec $(BUILD)/bin/nstraffic
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
 KMOD       := kmod/nicsec.ko
@@ -82,6 +82,11 @@ $(BUILD)/bin/nicsec: $(patsubst %.c,$(BUILD)/%.o,$(wildcard userspace/cli/*.c)) 
 	@echo "  LD      $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF)
+
+$(BUILD)/bin/nstraffic: tools/nstraffic.c
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
 userspace: $(BINS)
 

@@ -33,14 +33,17 @@ ktap_skip()	# NAME WHY (a real missing prerequisite)
 	echo "ok $KTAP_N - $1 # SKIP $2"
 }
 
-ktap_check()	# NAME CMD...: ok if CMD succeeds
+ktap_check()	# NAME CMD...: ok if CMD succeeds; its output becomes diagnostics
 {
-	local name=$1
+	local name=$1 out rc
 	shift
-	if "$@"; then
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+	if [ $rc -eq 0 ]; then
 		ktap_ok "$name"
 	else
-		ktap_fail "$name" "failed: $*"
+		ktap_fail "$name" "failed (exit $rc): $*"
 	fi
 }
 
