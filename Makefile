@@ -122,6 +122,9 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash tools/demo.sh $(BUILD)
 
+# Optional fragments (e.g. KUnit) keep their rules beside the code they build.
+-include $(wildcard mk/*.mk)
+
 clean:
 	$(Q)rm -rf $(BUILD)/bin $(BUILD)/bpf $(BUILD)/tests $(BUILD)/userspace $(BUILD)/vm $(LIB)
 	$(Q)test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null

@@ -52,6 +52,11 @@ cp "$BUILD"/bpf/*.bpf.o "$STAGE/nicsec/bpf/"
 cp "$TOP"/tests/ktap.sh "$STAGE/nicsec/tests/"
 cp "$TOP"/tests/vm/guest/*.sh "$STAGE/nicsec/tests/"
 cp "$TOP"/kmod/nicsec.ko "$STAGE/nicsec/nicsec.ko"
+# Further modules and files built for the guest (e.g. kunit.ko, test modules)
+if [ -d "$BUILD/vm/extra" ]; then
+	mkdir -p "$STAGE/nicsec/extra"
+	cp -r "$BUILD/vm/extra/." "$STAGE/nicsec/extra/"
+fi
 
 # Modules: decompress each with its dependencies, and record the load
 # order per module as kmod's modprobe resolves it (busybox has no xz
