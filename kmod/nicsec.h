@@ -23,7 +23,11 @@ struct crypto_aead;
 #define NICSEC_AAD_MAX		64	/* ESP needs 8 (SPI|seq) or 12 (ESN) */
 #define NICSEC_BUF_MAX		65535	/* largest region sealed or opened */
 
-/* aead.c: AES-GCM over a linear buffer, usable in softirq (XDP) context. */
+/*
+ * aead.c: AES-GCM over a linear buffer, usable in softirq (XDP) context.
+ * Buffers and AAD go into scatterlists: they must be in the kernel's linear
+ * mapping (kmalloc, pages, XDP frames), never on a (vmapped) stack.
+ */
 int nicsec_aead_init(void);
 void nicsec_aead_exit(void);
 /* Allocate a GCM transform with @key (16 or 32 bytes). May sleep. */
