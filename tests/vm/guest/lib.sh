@@ -18,6 +18,12 @@ guest_modprobe()	# NAME
 	done
 }
 
+# What nicsec.ko's AES-GCM engine needs loaded first.
+guest_load_gcm()
+{
+	guest_modprobe gcm && guest_modprobe ghash-generic && guest_modprobe aesni-intel
+}
+
 # Kernel log lines that mean something went wrong in the kernel.
 guest_dmesg_clean()
 {

@@ -6,8 +6,7 @@
 ktap_header
 
 # GCM comes from modules of the 6.12 image; no modprobe helper runs here.
-ktap_check "load gcm, ghash-generic, aesni-intel" \
-	sh -c 'guest_modprobe gcm && guest_modprobe ghash-generic && guest_modprobe aesni-intel'
+ktap_check "load gcm, ghash-generic, aesni-intel" guest_load_gcm
 ktap_check "insmod nicsec.ko" insmod /nicsec/nicsec.ko
 ktap_check "module listed in /proc/modules" grep -q '^nicsec ' /proc/modules
 ktap_check "module BTF at /sys/kernel/btf/nicsec" [ -s /sys/kernel/btf/nicsec ]
