@@ -23,12 +23,12 @@ VMLINUX_BTF ?= $(firstword $(wildcard /sys/kernel/btf/vmlinux) $(KDIR)/vmlinux)
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Wformat=2 -Wno-unused-parameter -std=gnu11 \
 	     -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-	     -I$(BUILD)/bpf -Ibpf -Iuserspace/lib
+	     -I$(BUILD)/bpf -Ibpf -Ikmod -Iuserspace/lib
 LDLIBS_BPF = -lbpf -lelf -lz
 BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra \
-	     -Wno-unused-parameter -I$(BUILD)/bpf -Ibpf
+	     -Wno-unused-parameter -I$(BUILD)/bpf -Ibpf -Ikmod
 
-BPF_PROGS  := nic_host nic_wire kmod_region
+BPF_PROGS  := nic_host nic_wire kmod_region kmod_esp
 BPF_OBJS   := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o)
 BPF_SKELS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.skel.h)
 
@@ -99,7 +99,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/tap.h $(LIB)
 $(BUILD)/tests/bpf/%: tests/bpf/%.c tests/tap.h $(BPF_SKELS) $(LIB)
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS_BPF)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS_BPF) -lcrypto
 
 tests: $(UNIT_TESTS) $(BPF_TESTS)
 

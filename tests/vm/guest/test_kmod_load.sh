@@ -14,6 +14,7 @@ ktap_check "module BTF has the kfunc" \
 	sh -c 'bpftool btf dump file /sys/kernel/btf/nicsec | grep -q "FUNC .bpf_nicsec_xdp_region."'
 
 ktap_import kmod_region kmod_region
+ktap_import kmod_esp kmod_esp
 
 progs_before=$(bpftool prog show | grep -c '^[0-9]*:')
 ktap_check "rmmod nicsec" rmmod nicsec
