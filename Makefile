@@ -28,9 +28,13 @@ LDLIBS_BPF = -lbpf -lelf -lz
 BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra \
 	     -Wno-unused-parameter -I$(BUILD)/bpf -Ibpf -Ikmod
 
-BPF_PROGS  := nic_host nic_wire kmod_region kmod_esp
-BPF_OBJS   := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o)
-BPF_SKELS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.skel.h)
+# Standalone programs (one object, one skeleton each) ...
+BPF_PROGS  := kmod_region kmod_esp keyset_kmod
+# ... and the device (device.bpf.c: both port programs and their maps),
+# compiled once per AES-GCM engine.
+ENGINES    := kmod none
+BPF_OBJS   := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o) $(ENGINES:%=$(BUILD)/bpf/device_%.bpf.o)
+BPF_SKELS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.skel.h) $(ENGINES:%=$(BUILD)/bpf/device_%.skel.h)
 
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -57,6 +61,13 @@ $(BUILD)/bpf/vmlinux.h:
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/bpf/vmlinux.h
 	@echo "  CLANG   $@"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+define device_rule
+$(BUILD)/bpf/device_$(1).bpf.o: bpf/device.bpf.c $(wildcard bpf/*.h bpf/nic_*.bpf.c) $(BUILD)/bpf/vmlinux.h
+	@echo "  CLANG   $$@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNICSEC_ENGINE_$(shell echo $(1) | tr a-z A-Z) -c $$< -o $$@
+endef
+$(foreach e,$(ENGINES),$(eval $(call device_rule,$(e))))
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	@echo "  SKEL    $@"

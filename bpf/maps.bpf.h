@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Map definitions of the device, included by each port's program. Every
- * program object gets its own declaration; the loader creates the maps once
- * and makes the other objects reuse them (bpf_map__reuse_fd), so both ports
- * share one devmap and one counter table.
+ * The device's maps and their small accessors. device.bpf.c includes this
+ * once, with both port programs, so both ports share every map in one
+ * object. (bpftool 7.1's static linker mislays the offsets of extern maps,
+ * which is why the device is one translation unit.)
  */
 #ifndef NICSEC_MAPS_BPF_H
 #define NICSEC_MAPS_BPF_H
 
 #include "maps.h"
+
 
 /* port role -> ifindex of that port, for XDP_REDIRECT between ports */
 struct {
@@ -25,26 +26,91 @@ struct {
 	__type(value, struct nicsec_port_stats);
 } port_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NICSEC_DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drop_stats SEC(".maps");
+
+/* SA id -> SA; the id is also the engine's key slot */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NICSEC_MAX_SA);
+	__type(key, __u32);
+	__type(value, struct nicsec_sa);
+} sa_table SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NICSEC_MAX_SA);
+	__type(key, __u32);
+	__type(value, struct nicsec_replay);
+} sa_replay SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NICSEC_MAX_SA);
+	__type(key, __u32);
+	__type(value, struct nicsec_sa_stats);
+} sa_stats SEC(".maps");
+
+/* outbound: 5-tuple, then 2-tuple -> SA id */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NICSEC_MAX_FLOWS);
+	__type(key, struct nicsec_flow);
+	__type(value, __u32);
+} flow_out SEC(".maps");
+
+/* inbound: SPI (network order) -> SA id */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NICSEC_MAX_SA);
+	__type(key, __be32);
+	__type(value, __u32);
+} spi_in SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nicsec_dev_info);
+} dev_info SEC(".maps");
+
+/* The wire MTU devd recorded; 1500 until it has. */
+static __always_inline __u32 dev_wire_mtu(void)
+{
+	__u32 zero = 0;
+	struct nicsec_dev_info *di = bpf_map_lookup_elem(&dev_info, &zero);
+
+	return di && di->wire_mtu >= 576 ? di->wire_mtu : 1500;
+}
+
 static __always_inline struct nicsec_port_stats *port_stats_get(__u32 port)
 {
 	return bpf_map_lookup_elem(&port_stats, &port);
 }
 
-/*
- * Forward the frame out of the other port. The devmap lookup fails over
- * to XDP_DROP (the low bits of the flags) when that port is not set up.
- */
-static __always_inline int port_forward(struct xdp_md *ctx, __u32 in, __u32 out)
+static __always_inline void count_drop(struct nicsec_port_stats *st, __u32 reason)
 {
-	struct nicsec_port_stats *st = port_stats_get(in);
-	__u64 len = ctx->data_end - ctx->data;
-	int act;
+	__u64 *c = bpf_map_lookup_elem(&drop_stats, &reason);
 
-	if (!st)
-		return XDP_ABORTED;
-	st->rx_packets++;
-	st->rx_bytes += len;
-	act = bpf_redirect_map(&tx_port, out, XDP_DROP);
+	if (c)
+		(*c)++;
+	st->dropped++;
+}
+
+/*
+ * Send the frame out of the other port. The devmap lookup fails over to
+ * XDP_DROP (the low bits of the flags) when that port is not set up.
+ */
+static __always_inline int port_forward(struct xdp_md *ctx,
+					struct nicsec_port_stats *st, __u32 out)
+{
+	__u64 len = ctx->data_end - ctx->data;
+	int act = bpf_redirect_map(&tx_port, out, XDP_DROP);
+
 	if (act == XDP_REDIRECT) {
 		st->fwd_packets++;
 		st->fwd_bytes += len;
@@ -52,6 +118,18 @@ static __always_inline int port_forward(struct xdp_md *ctx, __u32 in, __u32 out)
 		st->drop_no_peer++;
 	}
 	return act;
+}
+
+/* Count the frame as received; NULL only if the map is broken. */
+static __always_inline struct nicsec_port_stats *port_rx(struct xdp_md *ctx, __u32 port)
+{
+	struct nicsec_port_stats *st = port_stats_get(port);
+
+	if (st) {
+		st->rx_packets++;
+		st->rx_bytes += ctx->data_end - ctx->data;
+	}
+	return st;
 }
 
 #endif /* NICSEC_MAPS_BPF_H */

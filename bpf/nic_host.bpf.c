@@ -1,17 +1,235 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device's host port (faces the VM). Today a bump in the wire: every
- * frame goes to the wire port. Outbound session matching and ESP sealing
- * plug in here.
+ * The device's host port (faces the server/VM). Outbound IPv4 packets are
+ * matched against the flow table, 5-tuple first, then 2-tuple; a match is
+ * encrypted into ESP-in-UDP for its SA and sent out of the wire port. A
+ * packet that would not fit the wire MTU once encapsulated is answered with
+ * ICMP "fragmentation needed" back to the VM. Everything else (ARP, IKE,
+ * unmatched flows, non-IPv4) crosses unchanged.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "maps.bpf.h"
+#include "parse.h"
+#include "esp.h"
+#include "engine.h"
+
+static __always_inline int host_drop(struct nicsec_port_stats *st, __u32 reason,
+				struct nicsec_sa_stats *ss)
+{
+	count_drop(st, reason);
+	if (ss)
+		ss->other_drop++;
+	return XDP_DROP;
+}
+
+/*
+ * Turn the too-big packet into ICMP "fragmentation needed" (RFC 792, RFC
+ * 1191) to its sender, carrying its IP header and first 8 payload bytes:
+ *   Ethernet | IPv4 (20) | ICMP (8) | original IPv4 header (20) | 8 bytes
+ */
+static __always_inline int icmp_frag_needed(struct xdp_md *ctx, __u16 mtu)
+{
+	void *data, *end;
+	struct ethhdr *eth, *old;
+	struct iphdr *ip, *orig;
+	struct icmphdr *icmp;
+	__u8 mac[6];
+	__u32 sum = 0;
+	__u16 *w;
+	int i;
+
+	/* 28 bytes in front for the new IPv4 and ICMP headers */
+	if (bpf_xdp_adjust_head(ctx, -28))
+		return -1;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	eth = data;
+	old = data + 28;
+	ip = data + 14;
+	icmp = data + 34;
+	orig = data + 42;
+	if ((void *)(orig + 1) + 8 > end)
+		return -1;
+	__builtin_memcpy(eth, old, 14);
+	__builtin_memcpy(mac, eth->h_dest, 6);
+	__builtin_memcpy(eth->h_dest, eth->h_source, 6);
+	__builtin_memcpy(eth->h_source, mac, 6);
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tos = 0xc0;			/* internetwork control */
+	ip->tot_len = bpf_htons(20 + 8 + 28);
+	ip->id = 0;
+	ip->frag_off = 0;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_ICMP_;
+	ip->check = 0;
+	ip->saddr = orig->daddr;	/* from the destination it could not reach */
+	ip->daddr = orig->saddr;
+	ip->check = ipv4_csum20(ip);
+
+	icmp->type = 3;			/* destination unreachable */
+	icmp->code = 4;			/* fragmentation needed and DF set */
+	icmp->checksum = 0;
+	icmp->un.frag.__unused = 0;
+	icmp->un.frag.mtu = bpf_htons(mtu);
+	w = (__u16 *)icmp;
+#pragma unroll
+	for (i = 0; i < 18; i++)	/* ICMP header + 28 bytes */
+		sum += w[i];
+	icmp->checksum = csum_fold(sum);
+
+	/* cut what followed the first 8 payload bytes */
+	return bpf_xdp_adjust_tail(ctx, (int)(14 + 20 + 8 + 28) - (int)(end - data));
+}
+
+static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stats *st,
+				     __u32 id)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	__u32 inner_len, pad, ct_len, frame_len, extra, i;
+	struct nicsec_sa_stats *ss;
+	struct ethhdr *eth, *old;
+	struct iphdr *ip, *inner;
+	struct udphdr *udp;
+	struct esp_hdr *esp;
+	struct nicsec_sa *sa;
+	__u32 wire_mtu = dev_wire_mtu();
+	__u64 seq;
+	__u8 *p, tos;
+
+	ss = bpf_map_lookup_elem(&sa_stats, &id);
+	sa = bpf_map_lookup_elem(&sa_table, &id);
+	if (!sa || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT))
+		return host_drop(st, NICSEC_DROP_NO_SA, ss);
+
+	inner = data + 14;
+	if ((void *)(inner + 1) > end)
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	inner_len = bpf_ntohs(inner->tot_len);
+	frame_len = end - data;
+	if (inner_len < 20 || inner_len > NICSEC_MAX_L3 || 14 + inner_len > frame_len)
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	extra = frame_len - 14 - inner_len;	/* Ethernet padding */
+	tos = inner->tos & ~3;			/* DSCP; ECN is not copied out */
+	pad = esp_pad_len(inner_len);
+	ct_len = inner_len + pad + ESP_TRAILER_LEN;
+
+	if (ESP_ENCAP_HDR_LEN + ct_len + ESP_ICV_LEN > wire_mtu) {
+		if (inner->ihl != 5 || icmp_frag_needed(ctx, esp_inner_mtu(wire_mtu)))
+			return host_drop(st, NICSEC_DROP_TOO_BIG, ss);
+		count_drop(st, NICSEC_DROP_TOO_BIG);
+		st->icmp_sent++;
+		return XDP_TX;
+	}
+
+	seq = __sync_fetch_and_add(&sa->seq, 1) + 1;
+	if (seq > 0xffffffffULL)	/* RFC 4303 3.3.3: never cycle */
+		return host_drop(st, NICSEC_DROP_SEQ_EXHAUSTED, ss);
+
+	if (bpf_xdp_adjust_tail(ctx, (int)(pad + ESP_TRAILER_LEN + ESP_ICV_LEN) - (int)extra))
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	if (bpf_xdp_adjust_head(ctx, -ESP_ENCAP_HDR_LEN))
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	eth = data;
+	old = data + ESP_ENCAP_HDR_LEN;
+	ip = data + 14;
+	udp = data + 34;
+	esp = data + ESP_OUT_OFF;
+	if ((void *)(old + 1) > end)
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	/* same two hosts inside and out: the Ethernet header stays */
+	__builtin_memcpy(eth, old, sizeof(*eth));
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tos = tos;
+	ip->tot_len = bpf_htons(ESP_ENCAP_HDR_LEN + ct_len + ESP_ICV_LEN);
+	ip->id = 0;
+	ip->frag_off = bpf_htons(IP_DF);
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP_;
+	ip->check = 0;
+	ip->saddr = sa->local_addr;
+	ip->daddr = sa->peer_addr;
+	ip->check = ipv4_csum20(ip);
+
+	udp->source = sa->local_port;
+	udp->dest = sa->peer_port;
+	udp->len = bpf_htons(8 + 8 + ESP_IV_LEN + ct_len + ESP_ICV_LEN);
+	udp->check = 0;			/* RFC 3948 2.1: zero for IPv4 */
+
+	esp->spi = sa->spi;
+	esp->seq = bpf_htonl((__u32)seq);
+	p = (__u8 *)(esp + 1);		/* IV: the 64-bit sequence number */
+	if ((void *)(p + ESP_IV_LEN) > end)
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	*(__be32 *)p = 0;
+	*(__be32 *)(p + 4) = bpf_htonl((__u32)seq);
+
+	/* trailer after the inner packet: padding 1, 2, 3, pad length, next header */
+	p = data + 14 + ESP_ENCAP_HDR_LEN + (inner_len & 0x3fff);
+	if ((void *)(p + 5) > end)
+		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+#pragma unroll
+	for (i = 0; i < 3; i++)
+		if (i < pad)
+			p[i] = (__u8)(i + 1);
+	p[pad & 3] = (__u8)pad;
+	p[(pad & 3) + 1] = ESP_NEXTHDR_IPV4;
+
+	if (engine_seal(ctx, ESP_OUT_OFF, ct_len, id))
+		return host_drop(st, NICSEC_DROP_ENGINE, ss);
+	ss->packets++;
+	ss->bytes += inner_len;
+	st->sealed++;
+	return port_forward(ctx, st, NICSEC_PORT_WIRE);
+}
 
 SEC("xdp")
 int nic_host(struct xdp_md *ctx)
 {
-	return port_forward(ctx, NICSEC_PORT_HOST, NICSEC_PORT_WIRE);
-}
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct nicsec_port_stats *st = port_rx(ctx, NICSEC_PORT_HOST);
+	struct nicsec_flow key = {};
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+	__u32 ihl, *id;
 
-char LICENSE[] SEC("license") = "GPL";
+	if (!st)
+		return XDP_ABORTED;
+	if ((void *)(eth + 1) > end || eth->h_proto != ETH_P_IP_BE)
+		goto pass;
+	ip = (void *)(eth + 1);
+	ihl = ipv4_hdr_ok(ip, end);
+	if (!ihl)
+		goto pass;
+	key.saddr = ip->saddr;
+	key.daddr = ip->daddr;
+	if ((ip->protocol == IPPROTO_TCP_ || ip->protocol == IPPROTO_UDP_) &&
+	    !ipv4_is_fragment(ip)) {
+		__be16 *ports = (void *)ip + (ihl & 0x3c);
+
+		if ((void *)(ports + 2) <= end) {
+			key.proto = ip->protocol;
+			key.sport = ports[0];
+			key.dport = ports[1];
+			id = bpf_map_lookup_elem(&flow_out, &key);
+			if (id)
+				return esp_encap(ctx, st, *id);
+			key.proto = 0;
+			key.sport = 0;
+			key.dport = 0;
+		}
+	}
+	id = bpf_map_lookup_elem(&flow_out, &key);
+	if (id)
+		return esp_encap(ctx, st, *id);
+pass:
+	st->passed++;
+	return port_forward(ctx, st, NICSEC_PORT_WIRE);
+}

@@ -27,6 +27,7 @@ TB_VM_ADDR=10.77.0.1
 TB_CLI_ADDR=10.77.0.2
 TB_HOST_MTU=1400
 TB_WIRE_MTU=1500
+TB_ENGINE=${TB_ENGINE:-auto}	# nicsec-devd --engine
 
 # Poll CMD every 0.1 s until it succeeds or TIMEOUT seconds pass.
 tb_wait()	# TIMEOUT CMD...
@@ -145,7 +146,7 @@ tb_device_start()	# [extra nicsec-devd options]
 {
 	local pid
 	ip netns exec "$TB_DEV" "$TB_BIN/nicsec-devd" --host "$TB_DEV_HOST" \
-		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" "$@" \
+		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" --engine "$TB_ENGINE" "$@" \
 		> "$TB_RUN/devd.log" 2>&1 &
 	pid=$!
 	echo $pid > "$TB_RUN/devd.pid"

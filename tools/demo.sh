@@ -16,6 +16,7 @@ die() { echo "demo: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, XDP)"
 PREFIX=demo$$-
+TB_ENGINE=${TB_ENGINE:-none}
 trap 'tb_down' EXIT
 trap 'exit 1' INT TERM
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * BPF_PROG_TEST_RUN tests of the device's port programs (nic_host,
- * nic_wire) on the host kernel: verdicts with and without a peer port,
- * frames left untouched, and per-port counters, read back the way
- * `nicsec port show` reads them (per-CPU values summed).
+ * nic_wire; the forwarding-only "none" engine build) on the host kernel:
+ * verdicts with and without a peer port, frames left untouched, and
+ * per-port counters, read back the way `nicsec port show` reads them
+ * (per-CPU values summed).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -11,8 +12,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "nic_host.skel.h"
-#include "nic_wire.skel.h"
+#include "device_none.skel.h"
 #include "maps.h"
 #include "../tap.h"
 
@@ -58,42 +58,35 @@ static int run(struct bpf_program *prog, size_t len, int repeat, int *same)
 
 int main(void)
 {
-	struct nic_host_bpf *host;
-	struct nic_wire_bpf *wire;
+	struct device_none_bpf *dev;
 	struct nicsec_port_stats h, w;
 	__u32 key, lo = if_nametoindex("lo");
 	int devmap, same = 0;
 
 	tap_plan(14);
-	host = nic_host_bpf__open_and_load();
-	if (!host)
-		tap_bail("cannot load nic_host (root and BPF needed)");
-	wire = nic_wire_bpf__open();
-	if (!wire ||
-	    bpf_map__reuse_fd(wire->maps.tx_port, bpf_map__fd(host->maps.tx_port)) ||
-	    bpf_map__reuse_fd(wire->maps.port_stats, bpf_map__fd(host->maps.port_stats)) ||
-	    nic_wire_bpf__load(wire))
-		tap_bail("cannot load nic_wire with nic_host's maps");
-	stats_fd = bpf_map__fd(host->maps.port_stats);
-	devmap = bpf_map__fd(host->maps.tx_port);
+	dev = device_none_bpf__open_and_load();
+	if (!dev)
+		tap_bail("cannot load the device object (root and BPF needed)");
+	stats_fd = bpf_map__fd(dev->maps.port_stats);
+	devmap = bpf_map__fd(dev->maps.tx_port);
 
 	/* No peer port configured: the frame is dropped and counted. */
-	is_int(run(host->progs.nic_host, 64, 1, NULL), XDP_DROP,
+	is_int(run(dev->progs.nic_host, 64, 1, NULL), XDP_DROP,
 	       "host port without a wire port drops");
 	h = port_sum(NICSEC_PORT_HOST);
 	ok(h.rx_packets == 1 && h.rx_bytes == 64 && h.drop_no_peer == 1 &&
 	   h.fwd_packets == 0, "host: rx 1/64 B, drop_no_peer 1, fwd 0");
-	is_int(run(wire->progs.nic_wire, 60, 1, NULL), XDP_DROP,
+	is_int(run(dev->progs.nic_wire, 60, 1, NULL), XDP_DROP,
 	       "wire port without a host port drops");
 
 	/* Wire port present (loopback stands in: test_run does not transmit). */
 	key = NICSEC_PORT_WIRE;
 	if (bpf_map_update_elem(devmap, &key, &lo, 0))
 		tap_bail("cannot fill tx_port");
-	is_int(run(host->progs.nic_host, 1514, 1, &same), XDP_REDIRECT,
+	is_int(run(dev->progs.nic_host, 1514, 1, &same), XDP_REDIRECT,
 	       "host port redirects to the wire port");
 	ok(same, "frame forwarded unchanged");
-	is_int(run(host->progs.nic_host, 14, 100, NULL), XDP_REDIRECT,
+	is_int(run(dev->progs.nic_host, 14, 100, NULL), XDP_REDIRECT,
 	       "minimum frame (14 B) x100 redirected");
 	h = port_sum(NICSEC_PORT_HOST);
 	is_int(h.rx_packets, 102, "host rx_packets counts every run");
@@ -103,12 +96,12 @@ int main(void)
 	is_int(h.drop_no_peer, 1, "host drop_no_peer unchanged");
 
 	/* The wire port still has no host peer: only the host side is set. */
-	is_int(run(wire->progs.nic_wire, 60, 1, NULL), XDP_DROP,
+	is_int(run(dev->progs.nic_wire, 60, 1, NULL), XDP_DROP,
 	       "wire port still drops: only its own peer counts");
 	key = NICSEC_PORT_HOST;
 	if (bpf_map_update_elem(devmap, &key, &lo, 0))
 		tap_bail("cannot fill tx_port");
-	is_int(run(wire->progs.nic_wire, 98, 10, &same), XDP_REDIRECT,
+	is_int(run(dev->progs.nic_wire, 98, 10, &same), XDP_REDIRECT,
 	       "wire port redirects to the host port");
 	w = port_sum(NICSEC_PORT_WIRE);
 	ok(w.rx_packets == 12 && w.rx_bytes == 60 * 2 + 98 * 10 &&
@@ -117,7 +110,6 @@ int main(void)
 	h = port_sum(NICSEC_PORT_HOST);
 	is_int(h.rx_packets, 102, "host counters untouched by wire traffic");
 
-	nic_wire_bpf__destroy(wire);
-	nic_host_bpf__destroy(host);
+	device_none_bpf__destroy(dev);
 	return tap_done();
 }

@@ -12,6 +12,7 @@ set -u
 . "$(dirname "$0")/../ktap.sh"
 
 PREFIX=nf$$-
+TB_ENGINE=none		# forwarding and pass-through only: no SA here
 BG_PID=
 trap '[ -z "$BG_PID" ] || kill $BG_PID 2>/dev/null; tb_down' EXIT
 trap 'exit 1' INT TERM

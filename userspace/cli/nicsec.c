@@ -19,13 +19,15 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } objects[] = {
 	{ "port", do_port },
+	{ "sa", do_sa },
+	{ "stats", do_stats },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nicsec [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"where  OBJECT := { port }\n"
+		"where  OBJECT := { port | sa | stats }\n"
 		"       OPTIONS := { -j[son] | -d[ir] BPFFS_DIR }\n"
 		"BPFFS_DIR is where nicsec-devd pinned the device's maps\n"
 		"(default /sys/fs/bpf/nicsec).\n");

@@ -7,6 +7,7 @@
 
 bool print_json;
 static int depth;
+static void json_string(const char *s);
 static bool need_comma;
 
 static void sep(void)
@@ -40,6 +41,16 @@ void print_object_open(void)
 	if (print_json) {
 		sep();
 		putchar('{');
+		depth++;
+	}
+}
+
+void print_object_open_key(const char *key)
+{
+	if (print_json) {
+		sep();
+		json_string(key);
+		printf(":{");
 		depth++;
 	}
 }

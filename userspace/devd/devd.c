@@ -17,12 +17,16 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nicsec-devd [-v] [--generic] [--bpffs DIR] --host IFNAME --wire IFNAME\n"
+		"Usage: nicsec-devd [-v] [--generic] [--engine E] [--wire-mtu N] [--bpffs DIR]\n"
+		"                   --host IFNAME --wire IFNAME\n"
 		"\n"
 		"  --host IFNAME   the device port that faces the server (VM)\n"
 		"  --wire IFNAME   the device port that faces the network\n"
 		"  --bpffs DIR     pin the device's maps here for `nicsec` (a bpffs directory;\n"
 		"                  default /sys/fs/bpf/nicsec)\n"
+		"  --engine E      AES-GCM engine: auto (default: kmod if nicsec.ko is\n"
+		"                  loaded), kmod, or none (forwarding only, no ESP)\n"
+		"  --wire-mtu N    MTU of the path beyond the wire port (default: its MTU)\n"
 		"  --generic       attach in generic (skb) mode instead of native\n"
 		"  -v, --verbose   debug logs, including libbpf's\n");
 }
@@ -41,12 +45,15 @@ int main(int argc, char **argv)
 		{ "wire", required_argument, NULL, 'W' },
 		{ "bpffs", required_argument, NULL, 'b' },
 		{ "generic", no_argument, NULL, 'g' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "wire-mtu", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct devd_ports ports = { .host_link = -1, .wire_link = -1 };
-	const char *bpffs = "/sys/fs/bpf/nicsec";
+	const char *bpffs = "/sys/fs/bpf/nicsec", *engine = "auto";
+	char *endp;
 	sigset_t set;
 	int c, sig, err;
 
@@ -57,6 +64,14 @@ int main(int argc, char **argv)
 		case 'W': ports.wire_ifname = optarg; break;
 		case 'b': bpffs = optarg; break;
 		case 'g': ports.generic = true; break;
+		case 'e': engine = optarg; break;
+		case 'm':
+			ports.wire_mtu = (unsigned int)strtoul(optarg, &endp, 10);
+			if (*endp || !ports.wire_mtu) {
+				log_err("--wire-mtu \"%s\": not a number", optarg);
+				return 2;
+			}
+			break;
 		case 'v': log_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -74,6 +89,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
+	ports.engine = devd_engine_pick(engine);
+	if (!ports.engine)
+		return 1;
 	err = devd_ports_open(&ports, bpffs);
 	if (err)
 		return 1;

@@ -4,22 +4,37 @@
 #define NICSEC_DEVD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-struct nic_host_bpf;
-struct nic_wire_bpf;
+struct bpf_object;
+
+/* engine.c: the AES-GCM engines the device programs are built for. */
+struct devd_engine {
+	const char *name;
+	unsigned int id;			/* enum nicsec_engine_id */
+	const void *(*elf)(size_t *size);	/* the device object */
+};
+
+/*
+ * Pick the engine: "auto" takes kmod when nicsec.ko is loaded, else bpf
+ * when the kernel has the BPF crypto kfuncs; "kmod", "bpf" and "none"
+ * force one. Returns NULL (after logging why) when none fits.
+ */
+const struct devd_engine *devd_engine_pick(const char *want);
 
 struct devd_ports {
 	const char *host_ifname, *wire_ifname;
 	int host_ifindex, wire_ifindex;
+	unsigned int wire_mtu;		/* 0: the wire port's MTU */
 	bool generic;			/* XDP_FLAGS_SKB_MODE instead of native */
-	struct nic_host_bpf *host;
-	struct nic_wire_bpf *wire;
+	const struct devd_engine *engine;
+	struct bpf_object *obj;
 	int host_link, wire_link;	/* bpf_link fds: closing them detaches */
 	char pin_dir[256];		/* where maps are pinned for the CLI */
 	bool pinned;
 };
 
-/* ports.c: load both port programs with shared maps, attach, pin. */
+/* ports.c: load the device object, attach both ports, pin the maps. */
 int devd_ports_open(struct devd_ports *p, const char *bpffs);
 void devd_ports_close(struct devd_ports *p);
 

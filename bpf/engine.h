@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The AES-GCM engine behind the device's programs, chosen at build time:
+ * each port program is compiled once per engine.
+ *
+ *   engine_seal(ctx, esp_off, len, slot)  encrypt in place, write the ICV
+ *   engine_open(ctx, esp_off, len, slot)  verify and decrypt in place
+ *
+ * Both see the ESP packet at @esp_off (SPI | seq | IV | @len bytes | ICV)
+ * and return 0, -EBADMSG for a bad ICV, or another negative error.
+ */
+#ifndef NICSEC_ENGINE_H
+#define NICSEC_ENGINE_H
+
+#define NICSEC_EBADMSG	74
+
+#if defined(NICSEC_ENGINE_KMOD)
+
+extern int bpf_nicsec_esp_seal(struct xdp_md *ctx, __u32 esp_off, __u32 len,
+			       __u32 slot) __ksym;
+extern int bpf_nicsec_esp_open(struct xdp_md *ctx, __u32 esp_off, __u32 len,
+			       __u32 slot) __ksym;
+
+static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,
+				       __u32 len, __u32 slot)
+{
+	return bpf_nicsec_esp_seal(ctx, esp_off, len, slot);
+}
+
+static __always_inline int engine_open(struct xdp_md *ctx, __u32 esp_off,
+				       __u32 len, __u32 slot)
+{
+	return bpf_nicsec_esp_open(ctx, esp_off, len, slot);
+}
+
+#elif defined(NICSEC_ENGINE_BPF)
+#include "engine_bpf.h"
+#elif defined(NICSEC_ENGINE_NONE)
+
+/*
+ * No crypto: the device forwards and passes through, and drops what an SA
+ * would have encrypted or decrypted (counted as engine drops). A baseline
+ * for benchmarks and for testing the forwarding paths alone.
+ */
+static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,
+				       __u32 len, __u32 slot)
+{
+	return -95;	/* -EOPNOTSUPP */
+}
+
+static __always_inline int engine_open(struct xdp_md *ctx, __u32 esp_off,
+				       __u32 len, __u32 slot)
+{
+	return -95;
+}
+
+#else
+#error "build with -DNICSEC_ENGINE_KMOD, _BPF or _NONE"
+#endif
+
+#endif /* NICSEC_ENGINE_H */

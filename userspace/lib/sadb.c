@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The SA database over the pinned maps; see sadb.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "keyset.h"
+#include "sadb.h"
+
+static int open_pin(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return bpf_obj_get(path);
+}
+
+int sadb_open(struct nicsec_sadb *db, const char *dir)
+{
+	static const char *const names[] = {
+		"sa_table", "flow_out", "spi_in", "sa_replay", "sa_stats", "dev_info",
+		"drop_stats", "port_stats",
+	};
+	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->spi_fd, &db->replay_fd,
+		       &db->stats_fd, &db->info_fd, &db->drop_fd, &db->port_fd };
+	uint32_t zero = 0;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		*fds[i] = -1;
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		*fds[i] = open_pin(dir, names[i]);
+		if (*fds[i] < 0) {
+			err = -errno;
+			goto fail;
+		}
+	}
+	if (bpf_map_lookup_elem(db->info_fd, &zero, &db->info)) {
+		err = -errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	sadb_close(db);
+	return err;
+}
+
+void sadb_close(struct nicsec_sadb *db)
+{
+	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->spi_fd, &db->replay_fd,
+		       &db->stats_fd, &db->info_fd, &db->drop_fd, &db->port_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int sadb_get(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa *sa)
+{
+	if (id >= NICSEC_MAX_SA)
+		return -ERANGE;
+	if (bpf_map_lookup_elem(db->sa_fd, &id, sa))
+		return -errno;
+	return (sa->flags & NICSEC_SA_VALID) ? 0 : -ENOENT;
+}
+
+/* Zero the per-CPU values of @id in a per-CPU array. */
+static int percpu_zero(int fd, uint32_t id, size_t value_size)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	void *zero;
+	int err;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	zero = calloc((size_t)ncpu, (value_size + 7) & ~(size_t)7);
+	if (!zero)
+		return -ENOMEM;
+	err = bpf_map_update_elem(fd, &id, zero, 0) ? -errno : 0;
+	free(zero);
+	return err;
+}
+
+int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
+	     const struct nicsec_flow *flow, const uint8_t *key, uint32_t key_len,
+	     const uint8_t *salt)
+{
+	struct nicsec_replay replay = {};
+	struct nicsec_sa cur, entry = *sa, none = {};
+	int err;
+
+	if (id >= NICSEC_MAX_SA)
+		return -ERANGE;
+	if (!sadb_get(db, id, &cur))
+		return -EEXIST;
+	if (!!(sa->flags & NICSEC_SA_OUT) == !!(sa->flags & NICSEC_SA_IN))
+		return -EINVAL;		/* exactly one direction */
+	if ((sa->flags & NICSEC_SA_OUT) && !flow)
+		return -EINVAL;
+	if ((sa->flags & NICSEC_SA_IN) &&
+	    !bpf_map_lookup_elem(db->spi_fd, &sa->spi, &cur.flags))
+		return -EADDRINUSE;	/* that SPI belongs to another SA */
+
+	err = nicsec_key_set(db->info.engine, id, key, key_len, salt);
+	if (err)
+		return err;
+	entry.flags |= NICSEC_SA_VALID;
+	entry.seq = 0;
+	if (bpf_map_update_elem(db->replay_fd, &id, &replay, 0) ||
+	    percpu_zero(db->stats_fd, id, sizeof(struct nicsec_sa_stats)) ||
+	    bpf_map_update_elem(db->sa_fd, &id, &entry, 0)) {
+		err = -errno;
+		goto undo_key;
+	}
+	if (sa->flags & NICSEC_SA_IN)
+		err = bpf_map_update_elem(db->spi_fd, &sa->spi, &id, BPF_NOEXIST);
+	else
+		err = bpf_map_update_elem(db->flow_fd, flow, &id, BPF_ANY);
+	if (err) {
+		err = -errno;
+		goto undo_sa;
+	}
+	return 0;
+undo_sa:
+	bpf_map_update_elem(db->sa_fd, &id, &none, 0);
+undo_key:
+	nicsec_key_clear(db->info.engine, id);
+	return err;
+}
+
+/* Remove every outbound flow entry that points at @id. */
+static void flows_del(struct nicsec_sadb *db, uint32_t id)
+{
+	struct nicsec_flow key, next;
+	uint32_t val;
+	int have = 0;
+
+	while (!bpf_map_get_next_key(db->flow_fd, have ? &key : NULL, &next)) {
+		if (!bpf_map_lookup_elem(db->flow_fd, &next, &val) && val == id) {
+			bpf_map_delete_elem(db->flow_fd, &next);
+			have = 0;	/* restart: deletion moves the iteration */
+			continue;
+		}
+		key = next;
+		have = 1;
+	}
+}
+
+int sadb_del(struct nicsec_sadb *db, uint32_t id)
+{
+	struct nicsec_sa sa, none = {};
+	int err;
+
+	err = sadb_get(db, id, &sa);
+	if (err)
+		return err;
+	if (sa.flags & NICSEC_SA_IN)
+		bpf_map_delete_elem(db->spi_fd, &sa.spi);
+	else
+		flows_del(db, id);
+	if (bpf_map_update_elem(db->sa_fd, &id, &none, 0))
+		return -errno;
+	err = nicsec_key_clear(db->info.engine, id);
+	return err == -ENOENT ? 0 : err;
+}
+
+int sadb_stats(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct nicsec_sa_stats *v;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(db->stats_fd, &id, v)) {
+		free(v);
+		return -errno;
+	}
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < ncpu; i++) {
+		st->packets += v[i].packets;
+		st->bytes += v[i].bytes;
+		st->auth_fail += v[i].auth_fail;
+		st->replay += v[i].replay;
+		st->other_drop += v[i].other_drop;
+	}
+	free(v);
+	return 0;
+}
