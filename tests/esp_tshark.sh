@@ -17,8 +17,12 @@
 # exit path. SRC or DST may be "*" (any). Verified UAT line for tshark 4.0:
 #	"IPv4","10.77.0.2","10.77.0.1","0x00000100","AES-GCM with 16 octet ICV [RFC4106]","0x<key|salt hex>","NULL",""
 # A wrong key still yields (garbage) plaintext: only esp.icv_good counts.
+# "ESP frames" are those matching the display filter ESP_TSHARK_Y, "esp" by
+# default; e.g. ESP_TSHARK_Y="esp.spi == 0x1001" esp_tshark_report ... to
+# count one SA's frames in a capture that holds several.
 
 ESP_TSHARK_TIMEOUT=${ESP_TSHARK_TIMEOUT:-60}
+ESP_TSHARK_Y=${ESP_TSHARK_Y:-esp}
 
 # Runs tshark on PCAP with the SA loaded and decryption and ICV checks on;
 # extra arguments go to tshark. Output on stdout; tshark's stderr is shown
@@ -72,7 +76,7 @@ esp_tshark_fields()	# PCAP SPI SRC DST KEYFILE FIELD...
 	for f in "$@"; do
 		args+=(-e "$f")
 	done
-	esp_tshark_run "${a[@]}" -Y esp -T fields -E occurrence=a -E aggregator=, "${args[@]}"
+	esp_tshark_run "${a[@]}" -Y "$ESP_TSHARK_Y" -T fields -E occurrence=a -E aggregator=, "${args[@]}"
 }
 
 # "GOOD TOTAL": ESP frames whose ICV tshark verified, and all ESP frames.

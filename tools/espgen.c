@@ -384,7 +384,7 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: espgen [seal] SA INNER (-w PCAP | -i IFNAME [--interval USEC]) [MUTATION]\n"
 		"       espgen open -r CAPTURE --spi SPI --key FILE [--src ADDR] [--dst ADDR]\n"
-		"                   [--port PORT] [--window N] [--no-data]\n"
+		"                   [--port PORT] [--window N] [--no-data] [--skip-other-spi]\n"
 		"       espgen kat\n"
 		"SA       := --spi SPI --src ADDR --dst ADDR [--sport PORT] [--dport PORT]\n"
 		"            --key FILE   (hex of key | 4-byte salt; \"-\" for stdin)\n"
@@ -399,6 +399,7 @@ enum {
 	OPT_SPI = 256, OPT_SRC, OPT_DST, OPT_SPORT, OPT_DPORT, OPT_KEY, OPT_ISRC, OPT_IDST, OPT_PAYLOAD,
 	OPT_PATTERN, OPT_SEQ, OPT_COUNT, OPT_SMAC, OPT_DMAC, OPT_OCSUM, OPT_INTERVAL, OPT_FLIP, OPT_TRUNC,
 	OPT_WSPI, OPT_OSRC, OPT_ODST, OPT_REPLAY, OPT_BADPAD, OPT_PORT, OPT_WINDOW, OPT_NODATA,
+	OPT_SKIPSPI,
 };
 
 static const struct option long_opts[] = {
@@ -414,7 +415,8 @@ static const struct option long_opts[] = {
 	{ "outer-src", 1, NULL, OPT_OSRC }, { "outer-dst", 1, NULL, OPT_ODST },
 	{ "replay", 0, NULL, OPT_REPLAY }, { "bad-pad", 0, NULL, OPT_BADPAD },
 	{ "port", 1, NULL, OPT_PORT }, { "window", 1, NULL, OPT_WINDOW },
-	{ "no-data", 0, NULL, OPT_NODATA }, { "help", 0, NULL, 'h' },
+	{ "no-data", 0, NULL, OPT_NODATA }, { "skip-other-spi", 0, NULL, OPT_SKIPSPI },
+	{ "help", 0, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -557,6 +559,7 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case OPT_NODATA: o.no_data = true; break;
+		case OPT_SKIPSPI: o.skip_other_spi = true; break;
 		case 'w': wfile = a; break;
 		case 'i': ifname = a; break;
 		case 'r': rfile = a; break;

@@ -84,7 +84,7 @@ enum { REPLAY_MAX = 1024 };
 struct opener {
 	const struct esp_key *key;
 	uint32_t spi, src, dst;
-	bool have_src, have_dst, no_data;
+	bool have_src, have_dst, no_data, skip_other_spi;
 	uint16_t port;
 	unsigned long window;		/* 0: no replay check */
 	uint32_t top;			/* highest authenticated seq */

@@ -129,18 +129,22 @@ static void open_esp(struct opener *o, const uint8_t *ip, const uint8_t *esp, si
 {
 	static uint8_t pt[MAX_FRAME];
 	enum verdict v;
-	uint32_t spi, seq;
+	uint32_t spi = 0, seq = 0;
 	size_t pt_len;
 	uint32_t src, dst;
 
+	if (len >= sizeof(struct esp_hdr)) {
+		spi = (uint32_t)esp[0] << 24 | esp[1] << 16 | esp[2] << 8 | esp[3];
+		seq = (uint32_t)esp[4] << 24 | esp[5] << 16 | esp[6] << 8 | esp[7];
+		if (spi != o->spi && o->skip_other_spi)
+			return;
+	}
 	o->esp++;
 	printf("frame=%lu", o->frames);
 	if (len < sizeof(struct esp_hdr)) {
 		v = V_MALFORMED;
 		goto out;
 	}
-	spi = (uint32_t)esp[0] << 24 | esp[1] << 16 | esp[2] << 8 | esp[3];
-	seq = (uint32_t)esp[4] << 24 | esp[5] << 16 | esp[6] << 8 | esp[7];
 	printf(" spi=0x%08x seq=%u", spi, seq);
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
