@@ -53,6 +53,7 @@ enum nicsec_drop {
 	NICSEC_DROP_SEQ_EXHAUSTED, /* outbound SA used 2^32-1 sequence numbers */
 	NICSEC_DROP_TOO_BIG,	/* would exceed the wire MTU (ICMP sent) */
 	NICSEC_DROP_ENGINE,	/* the AES-GCM engine failed (no key, ...) */
+	NICSEC_DROP_NO_ROOM,	/* no room in the frame for the ESP headers */
 	NICSEC_DROP_MAX,
 };
 

@@ -36,7 +36,7 @@ static __always_inline int icmp_frag_needed(struct xdp_md *ctx, __u16 mtu)
 	struct iphdr *ip, *orig;
 	struct icmphdr *icmp;
 	__u8 mac[6];
-	__u32 sum = 0;
+	__u32 sum = 0, len;
 	__u16 *w;
 	int i;
 
@@ -82,14 +82,66 @@ static __always_inline int icmp_frag_needed(struct xdp_md *ctx, __u16 mtu)
 	icmp->checksum = csum_fold(sum);
 
 	/* cut what followed the first 8 payload bytes */
-	return bpf_xdp_adjust_tail(ctx, (int)(14 + 20 + 8 + 28) - (int)(end - data));
+	len = end - data;
+	barrier_var(len);
+	return bpf_xdp_adjust_tail(ctx, (int)(14 + 20 + 8 + 28) - (int)len);
+}
+
+#define MOVE_CHUNK	256
+#define MOVE_CHUNKS	((NICSEC_MAX_L3 + MOVE_CHUNK - 1) / MOVE_CHUNK)
+
+/* Per-CPU bounce buffer for move_to_head(); wiped after each use. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8[MOVE_CHUNK]);
+} move_buf SEC(".maps");
+
+/*
+ * The frame has no tailroom for the ESP trailer (a tightly allocated skb:
+ * TCP ACKs, or data from a sender without scatter-gather): grow it at the
+ * head by the encapsulation headers plus @tail instead, and move the inner
+ * packet down by @tail, chunk by chunk in ascending order (a move towards
+ * the head never overwrites bytes not yet copied), so that the trailer fits
+ * where the packet used to end. The Ethernet header goes in front.
+ * Returns 0, or -1 if there is no headroom either.
+ */
+static __always_inline int move_to_head(struct xdp_md *ctx, __u32 inner_len, __u32 tail)
+{
+	__u32 zero = 0, off, n, i;
+	__u8 mac[14], *buf;
+
+	buf = bpf_map_lookup_elem(&move_buf, &zero);
+	if (!buf || bpf_xdp_load_bytes(ctx, 0, mac, sizeof(mac)))
+		return -1;
+	if (bpf_xdp_adjust_head(ctx, -(int)(ESP_ENCAP_HDR_LEN + tail)))
+		return -1;
+	if (bpf_xdp_store_bytes(ctx, 0, mac, sizeof(mac)))
+		return -1;
+	for (i = 0; i < MOVE_CHUNKS; i++) {
+		off = i * MOVE_CHUNK;
+		if (off >= inner_len)
+			break;
+		n = inner_len - off;
+		if (n > MOVE_CHUNK)
+			n = MOVE_CHUNK;
+		barrier_var(n);
+		if (n < 1 || n > MOVE_CHUNK)
+			return -1;
+		if (bpf_xdp_load_bytes(ctx, 14 + ESP_ENCAP_HDR_LEN + tail + off, buf, n) ||
+		    bpf_xdp_store_bytes(ctx, 14 + ESP_ENCAP_HDR_LEN + off, buf, n))
+			return -1;
+	}
+	__builtin_memset(buf, 0, MOVE_CHUNK);	/* no plaintext left behind */
+	return 0;
 }
 
 static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stats *st,
 				     __u32 id)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	__u32 inner_len, pad, ct_len, frame_len, extra, i;
+	__u32 inner_len, pad, ct_len, frame_len, extra, tail, moved, i;
 	struct nicsec_sa_stats *ss;
 	struct ethhdr *eth, *old;
 	struct iphdr *ip, *inner;
@@ -110,6 +162,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
 	inner_len = bpf_ntohs(inner->tot_len);
 	frame_len = end - data;
+	barrier_var(frame_len);		/* a scalar, not 32-bit pointer math */
 	if (inner_len < 20 || inner_len > NICSEC_MAX_L3 || 14 + inner_len > frame_len)
 		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
 	extra = frame_len - 14 - inner_len;	/* Ethernet padding */
@@ -129,21 +182,34 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	if (seq > 0xffffffffULL)	/* RFC 4303 3.3.3: never cycle */
 		return host_drop(st, NICSEC_DROP_SEQ_EXHAUSTED, ss);
 
-	if (bpf_xdp_adjust_tail(ctx, (int)(pad + ESP_TRAILER_LEN + ESP_ICV_LEN) - (int)extra))
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
-	if (bpf_xdp_adjust_head(ctx, -ESP_ENCAP_HDR_LEN))
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+	tail = pad + ESP_TRAILER_LEN + ESP_ICV_LEN;
+	if (!bpf_xdp_adjust_tail(ctx, (int)tail - (int)extra)) {
+		if (bpf_xdp_adjust_head(ctx, -ESP_ENCAP_HDR_LEN))
+			return host_drop(st, NICSEC_DROP_NO_ROOM, ss);
+		moved = 0;
+	} else if (move_to_head(ctx, inner_len, tail) == 0 &&
+		   (!extra || !bpf_xdp_adjust_tail(ctx, -(int)extra))) {
+		/* no tailroom (a tightly allocated skb, e.g. a TCP ACK): the
+		 * packet was moved into the headroom instead */
+		moved = 1;
+	} else {
+		return host_drop(st, NICSEC_DROP_NO_ROOM, ss);
+	}
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	eth = data;
-	old = data + ESP_ENCAP_HDR_LEN;
 	ip = data + 14;
 	udp = data + 34;
 	esp = data + ESP_OUT_OFF;
-	if ((void *)(old + 1) > end)
+	if (!moved) {
+		old = data + ESP_ENCAP_HDR_LEN;
+		if ((void *)(old + 1) > end)
+			return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+		/* same two hosts inside and out: the Ethernet header stays */
+		__builtin_memcpy(eth, old, sizeof(*eth));
+	}
+	if ((void *)(esp + 1) > end)
 		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
-	/* same two hosts inside and out: the Ethernet header stays */
-	__builtin_memcpy(eth, old, sizeof(*eth));
 
 	ip->version = 4;
 	ip->ihl = 5;
@@ -172,6 +238,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	*(__be32 *)(p + 4) = bpf_htonl((__u32)seq);
 
 	/* trailer after the inner packet: padding 1, 2, 3, pad length, next header */
+	barrier_var(inner_len);
 	p = data + 14 + ESP_ENCAP_HDR_LEN + (inner_len & 0x3fff);
 	if ((void *)(p + 5) > end)
 		return host_drop(st, NICSEC_DROP_MALFORMED, ss);

@@ -112,7 +112,9 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	frame_len = end - data;
+	barrier_var(frame_len);		/* a scalar, not 32-bit pointer math */
 	trailer_off = esp_off + 8 + ESP_IV_LEN + ct_len - ESP_TRAILER_LEN;
+	barrier_var(trailer_off);
 	t = data + (trailer_off & 0x3fff);
 	if ((void *)(t + 2) > end)
 		return wire_drop(st, NICSEC_DROP_MALFORMED, ss);
@@ -126,7 +128,10 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 
 		if (i > padlen)
 			break;
-		b = data + ((trailer_off - padlen + i - 1) & 0x3fff);
+		__u32 off = trailer_off - padlen + i - 1;
+
+		barrier_var(off);
+		b = data + (off & 0x3fff);
 		if ((void *)(b + 1) > end)
 			return wire_drop(st, NICSEC_DROP_BAD_TRAILER, ss);
 		if (*b != (__u8)i)
@@ -144,9 +149,12 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 
 	/* Ethernet header in front of the inner packet, then cut the rest */
 	{
-		struct ethhdr *eth = data, *neth = (void *)in - 14;
+		__u32 eoff = esp_off + 8 + ESP_IV_LEN - 14;
+		struct ethhdr *eth = data, *neth;
 
-		if ((void *)neth < data || (void *)(eth + 1) > end)
+		barrier_var(eoff);
+		neth = data + (eoff & 0xff);
+		if ((void *)(neth + 1) > end || (void *)(eth + 1) > end)
 			return wire_drop(st, NICSEC_DROP_MALFORMED, ss);
 		__builtin_memcpy(neth, eth, 14);
 	}

@@ -16,6 +16,13 @@
 #define IPPROTO_UDP_	17
 #define NICSEC_MAX_L3	9000	/* largest IPv4 packet the device handles */
 
+/*
+ * barrier_var(v) (bpf_helpers.h) makes the compiler forget what it knows
+ * about v, so that a mask applied afterwards stays in the program for the
+ * verifier to see: clang drops masks it can prove redundant, and the
+ * verifier may not prove the same.
+ */
+
 static __always_inline __u16 csum_fold(__u32 sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);

@@ -181,7 +181,7 @@ tb_down()
 	for ns in $TB_NAMESPACES; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	mountpoint -q "$TB_BPFFS" && umount "$TB_BPFFS"
+	grep -q " $TB_BPFFS " /proc/mounts && umount "$TB_BPFFS"
 	rm -rf "$TB_RUN"
 	TB_RUN=
 }

@@ -391,13 +391,14 @@ static void usage(void)
 		"INNER    := [--inner-src ADDR[:PORT]] [--inner-dst ADDR[:PORT]]\n"
 		"            (--payload HEX | --pattern N) [--seq START] [--count N]\n"
 		"            [--smac MAC] [--dmac MAC] [--outer-csum]\n"
-		"MUTATION := --flip-bit N | --truncate L | --wrong-spi SPI | --outer-src ADDR |\n"
-		"            --outer-dst ADDR | --replay | --bad-pad\n");
+		"MUTATION := --flip-bit N | --truncate L [--step] | --wrong-spi SPI | --outer-src ADDR |\n"
+		"            --outer-dst ADDR | --replay | --bad-pad\n"
+		"            (--step: packet n of --count flips bit N+n / keeps N+n bytes)\n");
 }
 
 enum {
 	OPT_SPI = 256, OPT_SRC, OPT_DST, OPT_SPORT, OPT_DPORT, OPT_KEY, OPT_ISRC, OPT_IDST, OPT_PAYLOAD,
-	OPT_PATTERN, OPT_SEQ, OPT_COUNT, OPT_SMAC, OPT_DMAC, OPT_OCSUM, OPT_INTERVAL, OPT_FLIP, OPT_TRUNC,
+	OPT_PATTERN, OPT_SEQ, OPT_COUNT, OPT_SMAC, OPT_DMAC, OPT_OCSUM, OPT_INTERVAL, OPT_FLIP, OPT_TRUNC, OPT_STEP,
 	OPT_WSPI, OPT_OSRC, OPT_ODST, OPT_REPLAY, OPT_BADPAD, OPT_PORT, OPT_WINDOW, OPT_NODATA,
 	OPT_SKIPSPI,
 };
@@ -412,6 +413,7 @@ static const struct option long_opts[] = {
 	{ "dmac", 1, NULL, OPT_DMAC }, { "outer-csum", 0, NULL, OPT_OCSUM },
 	{ "interval", 1, NULL, OPT_INTERVAL }, { "flip-bit", 1, NULL, OPT_FLIP },
 	{ "truncate", 1, NULL, OPT_TRUNC }, { "wrong-spi", 1, NULL, OPT_WSPI },
+	{ "step", 0, NULL, OPT_STEP },
 	{ "outer-src", 1, NULL, OPT_OSRC }, { "outer-dst", 1, NULL, OPT_ODST },
 	{ "replay", 0, NULL, OPT_REPLAY }, { "bad-pad", 0, NULL, OPT_BADPAD },
 	{ "port", 1, NULL, OPT_PORT }, { "window", 1, NULL, OPT_WINDOW },
@@ -434,7 +436,8 @@ int main(int argc, char **argv)
 	const char *verb = "seal", *keyfile = NULL, *wfile = NULL, *ifname = NULL, *rfile = NULL;
 	bool have_spi = false, have_src = false, have_dst = false, have_isrc = false;
 	bool have_idst = false, have_payload = false;
-	unsigned long v, seq = 1, count = 1, n;
+	unsigned long v, seq = 1, count = 1, n, base;
+	bool step = false;
 	int c, rc = 2, nmut = 0;
 
 	if (argc > 1 && argv[1][0] != '-') {
@@ -559,6 +562,7 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case OPT_NODATA: o.no_data = true; break;
+		case OPT_STEP: step = true; break;
 		case OPT_SKIPSPI: o.skip_other_spi = true; break;
 		case 'w': wfile = a; break;
 		case 'i': ifname = a; break;
@@ -609,11 +613,21 @@ bad:
 		g.wire_dst = g.dst;
 	if (key_read(keyfile, &sa_key) || sink_open(&s, wfile, ifname, &g))
 		goto out_sink;
+	if (step && g.mutation != MUT_FLIP && g.mutation != MUT_TRUNC) {
+		fprintf(stderr, "Error: --step needs --flip-bit or --truncate\n");
+		goto out_sink;
+	}
 	rc = 1;
+	base = g.mut_arg;
 	for (n = 0; n < count + (g.mutation == MUT_REPLAY); n++) {
 		/* --replay: seq START once more after the run */
 		uint32_t sq = (uint32_t)(n < count ? seq + n : seq);
-		size_t len = build_frame(&g, sq, frame);
+		size_t len;
+
+		/* --step: packet n flips bit N+n / keeps N+n bytes */
+		if (step)
+			g.mut_arg = base + n;
+		len = build_frame(&g, sq, frame);
 
 		if (!len) {
 			fprintf(stderr, "Error: cannot build the frame for seq %u (size or mutation out of range)\n",

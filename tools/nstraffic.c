@@ -6,18 +6,25 @@
  * intact. Every wait has a timeout; the summary is one line on stdout.
  *
  *   nstraffic udp-echo  [-b ADDR] -p PORT [-n COUNT] [-t SEC]
- *   nstraffic udp-send  -a ADDR -p PORT -n COUNT [-s SIZE] [-t SEC]
+ *   nstraffic udp-send  -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z]
+ *                       [-L LOGFILE] [-t SEC]
  *   nstraffic tcp-echo  [-b ADDR] -p PORT [-t SEC]
- *   nstraffic tcp-send  -a ADDR -p PORT -B BYTES [-t SEC]
+ *   nstraffic tcp-send  -a ADDR -p PORT -B BYTES [-P SPORT] [-t SEC]
+ *   nstraffic encap     [-b ADDR] -p PORT [-t SEC]
  *
  * udp-send sends datagram i (4-byte big-endian i, then a pattern seeded by
  * i) and waits for its echo before the next; it exits 0 only if all COUNT
- * came back intact. tcp-send streams BYTES of pattern and reads them back.
+ * came back intact. -z puts a 4-byte zero (RFC 3948's non-ESP marker) in
+ * front, as IKE does on port 4500; -L writes each datagram sent as one
+ * line of hex. tcp-send streams BYTES of pattern and reads them back.
  * Servers exit after COUNT datagrams / one connection, or at the timeout.
+ * encap holds a UDP_ENCAP_ESPINUDP socket open, as an IKE daemon does, so
+ * that the kernel's own IPsec (XFRM) receives ESP in UDP on PORT.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +34,22 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <linux/udp.h>
 
 #define MAX_DGRAM 65507
 
 static const char *addr = "0.0.0.0";
-static int port = -1, count = 1, size = 64, timeout_sec = 10;
+static int port = -1, count = 1, size = 64, timeout_sec = 10, sport, marker;
+static const char *logfile;
 static long long bytes = 1 << 20;
+
+/* SIGTERM/SIGINT end a server early, still printing its summary. */
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	stop = sig;
+}
 
 static long long now_ms(void)
 {
@@ -92,8 +109,8 @@ static int wait_fd(int fd, short ev, long long deadline)
 
 	do
 		r = poll(&p, 1, left_ms(deadline));
-	while (r < 0 && errno == EINTR);
-	return r;	/* 0: timed out */
+	while (r < 0 && errno == EINTR && !stop);
+	return stop ? 0 : r;	/* 0: timed out or told to stop */
 }
 
 static int udp_echo(void)
@@ -119,22 +136,43 @@ static int udp_echo(void)
 	return n == count ? 0 : 1;
 }
 
+/* Bind @fd to source port -P, if given. */
+static int bind_sport(int fd)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)sport) };
+	int one = 1;
+
+	if (!sport)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("nstraffic: bind source port");
+		return -1;
+	}
+	return 0;
+}
+
 static int udp_send(void)
 {
 	static uint8_t out[MAX_DGRAM], in[MAX_DGRAM];
 	long long deadline = now_ms() + timeout_sec * 1000LL;
+	int fd, i, echoed = 0, corrupt = 0, lost = 0, m = marker ? 4 : 0;
 	struct sockaddr_in to;
-	int fd, i, echoed = 0, corrupt = 0, lost = 0;
+	FILE *log = NULL;
 	size_t j;
 
-	if (size < 4 || size > MAX_DGRAM) {
-		fprintf(stderr, "nstraffic: size must be 4..%d\n", MAX_DGRAM);
+	if (size < 4 + m || size > MAX_DGRAM) {
+		fprintf(stderr, "nstraffic: size must be %d..%d\n", 4 + m, MAX_DGRAM);
 		return 2;
 	}
 	if (sockaddr_of(addr, port, &to))
 		return 2;
+	if (logfile && !(log = fopen(logfile, "w"))) {
+		perror("nstraffic: log file");
+		return 1;
+	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to))) {
+	if (fd < 0 || bind_sport(fd) || connect(fd, (struct sockaddr *)&to, sizeof(to))) {
 		perror("nstraffic: udp socket");
 		return 1;
 	}
@@ -145,12 +183,18 @@ static int udp_send(void)
 
 		if (d > deadline)
 			d = deadline;
-		out[0] = (uint8_t)(i >> 24);
-		out[1] = (uint8_t)(i >> 16);
-		out[2] = (uint8_t)(i >> 8);
-		out[3] = (uint8_t)i;
-		for (j = 4; j < (size_t)size; j++)
+		memset(out, 0, (size_t)m);
+		out[m + 0] = (uint8_t)(i >> 24);
+		out[m + 1] = (uint8_t)(i >> 16);
+		out[m + 2] = (uint8_t)(i >> 8);
+		out[m + 3] = (uint8_t)i;
+		for (j = (size_t)m + 4; j < (size_t)size; j++)
 			out[j] = pattern((uint32_t)i, j);
+		if (log) {
+			for (j = 0; j < (size_t)size; j++)
+				fprintf(log, "%02x", out[j]);
+			fputc('\n', log);
+		}
 		if (send(fd, out, (size_t)size, 0) != size) {
 			lost++;
 			continue;
@@ -164,7 +208,7 @@ static int udp_send(void)
 			if (r < 4)
 				continue;
 			/* a late echo of an earlier datagram is not this one */
-			if (memcmp(in, out, 4))
+			if (memcmp(in, out, (size_t)m + 4))
 				continue;
 			if (r == size && !memcmp(in, out, (size_t)size))
 				echoed++;
@@ -178,6 +222,8 @@ static int udp_send(void)
 		}
 	}
 	close(fd);
+	if (log)
+		fclose(log);
 	printf("udp: sent %d, echoed intact %d, corrupt %d, lost %d\n", count, echoed,
 	       corrupt, lost);
 	return echoed == count ? 0 : 1;
@@ -235,7 +281,7 @@ static int tcp_send(void)
 	/* the server may still be starting: retry refused connects */
 	while (now_ms() < deadline) {
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-		if (fd < 0)
+		if (fd < 0 || bind_sport(fd))
 			return 1;
 		if (!connect(fd, (struct sockaddr *)&to, sizeof(to)))
 			break;
@@ -294,13 +340,37 @@ static int tcp_send(void)
 	return rc;
 }
 
+static int encap(void)
+{
+	long long deadline = now_ms() + timeout_sec * 1000LL;
+	int fd = bound_socket(SOCK_DGRAM), type = UDP_ENCAP_ESPINUDP;
+	static uint8_t buf[MAX_DGRAM];
+	int n = 0;
+
+	if (fd < 0 || setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &type, sizeof(type))) {
+		perror("nstraffic: UDP_ENCAP");
+		return 1;
+	}
+	printf("encap: ESP-in-UDP socket on port %d\n", port);
+	fflush(stdout);
+	/* ESP goes to XFRM; what reaches us is IKE (non-ESP marker): count it */
+	while (wait_fd(fd, POLLIN, deadline) > 0)
+		if (recv(fd, buf, sizeof(buf), 0) >= 0)
+			n++;
+	close(fd);
+	printf("encap: %d non-ESP datagrams\n", n);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"Usage: nstraffic udp-echo [-b ADDR] -p PORT [-n COUNT] [-t SEC]\n"
-		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-t SEC]\n"
+		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z]\n"
+		"                          [-L LOGFILE] [-t SEC]\n"
 		"       nstraffic tcp-echo [-b ADDR] -p PORT [-t SEC]\n"
-		"       nstraffic tcp-send -a ADDR -p PORT -B BYTES [-t SEC]\n");
+		"       nstraffic tcp-send -a ADDR -p PORT -B BYTES [-P SPORT] [-t SEC]\n"
+		"       nstraffic encap [-b ADDR] -p PORT [-t SEC]\n");
 }
 
 int main(int argc, char **argv)
@@ -314,7 +384,13 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:")) != -1) {
+	{
+		struct sigaction sa = { .sa_handler = on_stop };
+
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:zL:")) != -1) {
 		switch (c) {
 		case 'a': case 'b': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -322,10 +398,14 @@ int main(int argc, char **argv)
 		case 's': size = atoi(optarg); break;
 		case 't': timeout_sec = atoi(optarg); break;
 		case 'B': bytes = atoll(optarg); break;
+		case 'P': sport = atoi(optarg); break;
+		case 'z': marker = 1; break;
+		case 'L': logfile = optarg; break;
 		default: usage(); return 2;
 		}
 	}
-	if (port <= 0 || port > 65535 || count < 1 || timeout_sec < 1 || bytes < 1) {
+	if (port <= 0 || port > 65535 || count < 1 || timeout_sec < 1 || bytes < 1 ||
+	    sport < 0 || sport > 65535) {
 		usage();
 		return 2;
 	}
@@ -337,6 +417,8 @@ int main(int argc, char **argv)
 		return tcp_echo();
 	if (!strcmp(mode, "tcp-send"))
 		return tcp_send();
+	if (!strcmp(mode, "encap"))
+		return encap();
 	usage();
 	return 2;
 }

@@ -65,10 +65,10 @@ for mode in adapter switch; do
 	w1=$(counter wire rx_packets) wb1=$(counter wire rx_bytes)
 	frame=$((14 + 20 + 8 + 1000))
 	ktap_check "$t host port counted exactly 200 frames, $((200 * frame)) B" \
-		[ $((h1 - h0)) -eq 200 ] && [ $((hb1 - hb0)) -eq $((200 * frame)) ]
+		eval '[ $((h1 - h0)) -eq 200 ] && [ $((hb1 - hb0)) -eq $((200 * frame)) ]'
 	[ $((h1 - h0)) -eq 200 ] || ktap_diag "host rx delta $((h1 - h0)) packets, $((hb1 - hb0)) B"
 	ktap_check "$t wire port counted exactly 200 echoes" \
-		[ $((w1 - w0)) -eq 200 ] && [ $((wb1 - wb0)) -eq $((200 * frame)) ]
+		eval '[ $((w1 - w0)) -eq 200 ] && [ $((wb1 - wb0)) -eq $((200 * frame)) ]'
 
 	bg_in "$TB_VM" "$TB_BIN/nstraffic" udp-echo -b $TB_VM_ADDR -p 7001 -n 50 -t 20
 	tb_wait 5 sh -c "ip netns exec $TB_VM ss -Hlun 'sport = :7001' | grep -q ."

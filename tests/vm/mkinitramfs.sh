@@ -17,9 +17,13 @@ OUT=$BUILD/vm/initramfs.cpio
 STAGE=$BUILD/vm/root
 
 # Host programs the guest tests use, beside busybox's applets.
-HOST_BINS=(/usr/bin/ip /usr/sbin/bpftool /usr/sbin/ethtool)
-# Kernel modules loaded in the guest (dependencies are resolved below).
-MODULES=(veth gcm ghash-generic gf128mul crypto_null aesni-intel)
+HOST_BINS=(/usr/bin/ip /usr/bin/ss /usr/sbin/bpftool /usr/sbin/ethtool /bin/bash
+	   /usr/bin/jq /usr/bin/tcpdump /usr/bin/timeout)
+# Kernel modules loaded in the guest (dependencies are resolved below):
+# veth for the test bed, GCM for nicsec.ko, the kernel's own IPsec (XFRM)
+# as an independent ESP peer, virtio_blk for the output disk.
+MODULES=(veth gcm ghash-generic gf128mul crypto_null aesni-intel seqiv echainiv
+	 esp4 xfrm_user virtio_blk bridge)
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,mnt,nicsec}
@@ -49,7 +53,7 @@ for b in "$BUILD"/bin/* "$BUILD"/tests/bpf/* "$BUILD"/tests/unit/*; do
 done
 mkdir -p "$STAGE/nicsec/bpf" "$STAGE/nicsec/tests"
 cp "$BUILD"/bpf/*.bpf.o "$STAGE/nicsec/bpf/"
-cp "$TOP"/tests/ktap.sh "$STAGE/nicsec/tests/"
+cp "$TOP"/tests/ktap.sh "$TOP"/tests/lib.sh "$STAGE/nicsec/tests/"
 cp "$TOP"/tests/vm/guest/*.sh "$STAGE/nicsec/tests/"
 cp "$TOP"/kmod/nicsec.ko "$STAGE/nicsec/nicsec.ko"
 # Further modules and files built for the guest (e.g. kunit.ko, test modules)
@@ -78,6 +82,10 @@ for m in "${MODULES[@]}"; do
 done
 
 install -m 0755 "$TOP/tests/vm/init" "$STAGE/init"
+# names tools look up (tcpdump -Z root, ip's protocol names)
+echo "root:x:0:0:root:/root:/bin/sh" > "$STAGE/etc/passwd"
+echo "root:x:0:" > "$STAGE/etc/group"
+cp /etc/protocols /etc/services "$STAGE/etc/" 2>/dev/null || true
 echo "$KREL" > "$STAGE/etc/kernel-release"
 
 (cd "$STAGE" && find . -print0 | LC_ALL=C sort -z |

@@ -22,6 +22,7 @@ static const char *const drop_names[NICSEC_DROP_MAX] = {
 	[NICSEC_DROP_SEQ_EXHAUSTED] = "seq_exhausted",
 	[NICSEC_DROP_TOO_BIG] = "too_big",
 	[NICSEC_DROP_ENGINE] = "engine",
+	[NICSEC_DROP_NO_ROOM] = "no_room",
 };
 
 static const char *const engine_names[] = { "none", "kmod", "bpf" };

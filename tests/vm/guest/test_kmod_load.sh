@@ -2,7 +2,7 @@
 # nicsec.ko in the 6.12 VM: loads, has BTF, serves its XDP kfunc to a
 # program under BPF_PROG_TEST_RUN, refuses it to tc, and unloads without
 # leaving anything behind.
-. ./lib.sh
+. ./guest.sh
 ktap_header
 
 # GCM comes from modules of the 6.12 image; no modprobe helper runs here.

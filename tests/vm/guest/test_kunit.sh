@@ -5,7 +5,7 @@
 # into top-level results of this script, one per KUnit test case (so the
 # test runner counts them one by one), and unload everything, leaving a
 # clean kernel log that holds no test key.
-if [ -f ./guest.sh ]; then . ./guest.sh; else . ./lib.sh; fi
+. ./guest.sh
 ktap_header
 
 EXTRA=/nicsec/extra
