@@ -29,10 +29,10 @@ BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra \
 	     -Wno-unused-parameter -I$(BUILD)/bpf -Ibpf -Ikmod
 
 # Standalone programs (one object, one skeleton each) ...
-BPF_PROGS  := kmod_region kmod_esp keyset_kmod
+BPF_PROGS  := kmod_region kmod_esp keyset_kmod keyset_bpf engine_bpf_test
 # ... and the device (device.bpf.c: both port programs and their maps),
 # compiled once per AES-GCM engine.
-ENGINES    := kmod none
+ENGINES    := kmod bpf none
 BPF_OBJS   := $(BPF_PROGS:%=$(BUILD)/bpf/%.bpf.o) $(ENGINES:%=$(BUILD)/bpf/device_%.bpf.o)
 BPF_SKELS  := $(BPF_PROGS:%=$(BUILD)/bpf/%.skel.h) $(ENGINES:%=$(BUILD)/bpf/device_%.skel.h)
 

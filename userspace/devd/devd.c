@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		"  --bpffs DIR     pin the device's maps here for `nicsec` (a bpffs directory;\n"
 		"                  default /sys/fs/bpf/nicsec)\n"
 		"  --engine E      AES-GCM engine: auto (default: kmod if nicsec.ko is\n"
-		"                  loaded), kmod, or none (forwarding only, no ESP)\n"
+		"                  loaded, else bpf if the kernel has BPF crypto),\n"
+		"                  kmod, bpf, or none (forwarding only, no ESP)\n"
 		"  --wire-mtu N    MTU of the path beyond the wire port (default: its MTU)\n"
 		"  --generic       attach in generic (skb) mode instead of native\n"
 		"  -v, --verbose   debug logs, including libbpf's\n");

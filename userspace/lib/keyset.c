@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "keyset_kmod.skel.h"
+#include "keyset_bpf.skel.h"
 #include "uapi/nicsec.h"
 #include "maps.h"
 #include "keyfile.h"
@@ -38,24 +39,111 @@ out:
 	return err;
 }
 
-int nicsec_key_set(unsigned int engine, uint32_t slot, const uint8_t *key,
-		   uint32_t key_len, const uint8_t salt[NICSEC_SALT_LEN])
+/* keyset_bpf.bpf.c with its gcm_slots replaced by the device's map */
+static struct keyset_bpf_bpf *bpf_keyset_open(int slots_fd, const char *aes)
+{
+	struct keyset_bpf_bpf *skel;
+	int err;
+
+	if (slots_fd < 0) {
+		errno = EBADF;
+		return NULL;
+	}
+	skel = keyset_bpf_bpf__open();
+	if (!skel)
+		return NULL;
+	skel->rodata->aes_generic = aes && !strcmp(aes, "aes-generic");
+	err = bpf_map__reuse_fd(skel->maps.gcm_slots, slots_fd);
+	if (!err)
+		err = keyset_bpf_bpf__load(skel);
+	if (err) {
+		keyset_bpf_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
+static int bpf_clear(struct keyset_bpf_bpf *skel, uint32_t slot)
+{
+	struct nicsec_key_args args = { .slot = slot };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args, .ctx_size_in = sizeof(args));
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.key_clear), &opts))
+		return -errno;
+	return (int)opts.retval;
+}
+
+int nicsec_bpf_key_set(int slots_fd, uint32_t slot, const uint8_t *key,
+		       uint32_t key_len, const uint8_t salt[NICSEC_SALT_LEN],
+		       const char *aes)
+{
+	struct nicsec_key_args args = { .slot = slot, .key_len = key_len };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args, .ctx_size_in = sizeof(args));
+	/* an XDP test run needs at least an Ethernet header's worth of data */
+	uint32_t pkt[16] = { slot };
+	LIBBPF_OPTS(bpf_test_run_opts, prep, .data_in = pkt, .data_size_in = sizeof(pkt));
+	struct keyset_bpf_bpf *skel;
+	int err;
+
+	if (key_len > sizeof(args.key))
+		return -EINVAL;
+	memcpy(args.key, key, key_len);
+	memcpy(args.salt, salt, NICSEC_SALT_LEN);
+	skel = bpf_keyset_open(slots_fd, aes);
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.key_set), &opts);
+	err = err ? -errno : (int)opts.retval;
+	nicsec_wipe(&args, sizeof(args));
+	if (err)
+		goto out_skel;
+	/* H and the GHASH table: E_K runs only in XDP/TC programs */
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.key_prep), &prep);
+	err = err ? -errno : skel->bss->prep_err;
+	if (err)
+		bpf_clear(skel, slot);
+out_skel:
+	keyset_bpf_bpf__destroy(skel);
+out:
+	nicsec_wipe(&args, sizeof(args));
+	return err;
+}
+
+int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
+		   const uint8_t *key, uint32_t key_len,
+		   const uint8_t salt[NICSEC_SALT_LEN])
 {
 	if (key_len != 16 && key_len != 32)
 		return -EINVAL;
 	switch (engine) {
 	case NICSEC_ENGINE_ID_KMOD:
 		return kmod_run(1, slot, key, key_len, salt);
+	case NICSEC_ENGINE_ID_BPF:
+		return nicsec_bpf_key_set(slots_fd, slot, key, key_len, salt,
+					  NICSEC_BPF_AES_DEFAULT);
 	default:
 		return -EOPNOTSUPP;
 	}
 }
 
-int nicsec_key_clear(unsigned int engine, uint32_t slot)
+int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot)
 {
+	struct keyset_bpf_bpf *skel;
+	int err;
+
 	switch (engine) {
 	case NICSEC_ENGINE_ID_KMOD:
 		return kmod_run(0, slot, NULL, 0, NULL);
+	case NICSEC_ENGINE_ID_BPF:
+		skel = bpf_keyset_open(slots_fd, NULL);
+		if (!skel)
+			return -errno;
+		err = bpf_clear(skel, slot);
+		keyset_bpf_bpf__destroy(skel);
+		return err;
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -4,6 +4,10 @@
  * kmod engine: a sleepable SYSCALL program calls nicsec.ko's key-set
  * kfunc; the key travels only in that program run's context, which the
  * kfunc wipes. No path reads a key back.
+ * bpf engine: a SYSCALL program (bpf/keyset_bpf.bpf.c) makes an ecb(aes)
+ * crypto context from the key in its run's context (wiped there) and swaps
+ * it into the slot of the device's pinned gcm_slots map (@slots_fd) as a
+ * kptr; an XDP program then fills the slot's GHASH table from H = E_K(0).
  */
 #ifndef NICSEC_KEYSET_H
 #define NICSEC_KEYSET_H
@@ -14,12 +18,23 @@
 
 /*
  * Install @key (16 or 32 bytes) and @salt in @slot of @engine (enum
- * nicsec_engine_id). Returns 0 or -errno: -EOPNOTSUPP for an engine
+ * nicsec_engine_id); @slots_fd is the device's gcm_slots map (bpf engine). Returns 0 or -errno: -EOPNOTSUPP for an engine
  * without keys, -EINVAL/-ERANGE/-ENOMEM as the engine says.
  */
-int nicsec_key_set(unsigned int engine, uint32_t slot, const uint8_t *key,
-		   uint32_t key_len, const uint8_t salt[NICSEC_SALT_LEN]);
+int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
+		   const uint8_t *key, uint32_t key_len,
+		   const uint8_t salt[NICSEC_SALT_LEN]);
 /* Wipe and empty @slot; -ENOENT if it was empty. */
-int nicsec_key_clear(unsigned int engine, uint32_t slot);
+int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot);
+
+/* The AES driver the bpf engine asks the kernel for: "aes-generic"
+ * (ecb(aes-generic)) or anything else for ecb(aes). Chosen by measurement
+ * (make bench). */
+#define NICSEC_BPF_AES_DEFAULT "aes-generic"
+/* The bpf engine's key set with a choice of AES driver; for tests and the
+ * benchmark. @slots_fd: a gcm_slots map. */
+int nicsec_bpf_key_set(int slots_fd, uint32_t slot, const uint8_t *key,
+		       uint32_t key_len, const uint8_t salt[NICSEC_SALT_LEN],
+		       const char *aes);
 
 #endif

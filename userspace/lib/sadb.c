@@ -31,6 +31,7 @@ int sadb_open(struct nicsec_sadb *db, const char *dir)
 	size_t i;
 	int err;
 
+	db->slots_fd = -1;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		*fds[i] = -1;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -43,6 +44,14 @@ int sadb_open(struct nicsec_sadb *db, const char *dir)
 	if (bpf_map_lookup_elem(db->info_fd, &zero, &db->info)) {
 		err = -errno;
 		goto fail;
+	}
+	/* the bpf engine's key slots (crypto contexts as kptrs) */
+	if (db->info.engine == NICSEC_ENGINE_ID_BPF) {
+		db->slots_fd = open_pin(dir, "gcm_slots");
+		if (db->slots_fd < 0) {
+			err = -errno;
+			goto fail;
+		}
 	}
 	return 0;
 fail:
@@ -61,6 +70,9 @@ void sadb_close(struct nicsec_sadb *db)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+	if (db->slots_fd >= 0)
+		close(db->slots_fd);
+	db->slots_fd = -1;
 }
 
 int sadb_get(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa *sa)
@@ -109,7 +121,7 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 	    !bpf_map_lookup_elem(db->spi_fd, &sa->spi, &cur.flags))
 		return -EADDRINUSE;	/* that SPI belongs to another SA */
 
-	err = nicsec_key_set(db->info.engine, id, key, key_len, salt);
+	err = nicsec_key_set(db->info.engine, db->slots_fd, id, key, key_len, salt);
 	if (err)
 		return err;
 	entry.flags |= NICSEC_SA_VALID;
@@ -132,7 +144,7 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 undo_sa:
 	bpf_map_update_elem(db->sa_fd, &id, &none, 0);
 undo_key:
-	nicsec_key_clear(db->info.engine, id);
+	nicsec_key_clear(db->info.engine, db->slots_fd, id);
 	return err;
 }
 
@@ -168,7 +180,7 @@ int sadb_del(struct nicsec_sadb *db, uint32_t id)
 		flows_del(db, id);
 	if (bpf_map_update_elem(db->sa_fd, &id, &none, 0))
 		return -errno;
-	err = nicsec_key_clear(db->info.engine, id);
+	err = nicsec_key_clear(db->info.engine, db->slots_fd, id);
 	return err == -ENOENT ? 0 : err;
 }
 

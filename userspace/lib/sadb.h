@@ -13,6 +13,7 @@
 
 struct nicsec_sadb {
 	int sa_fd, flow_fd, spi_fd, replay_fd, stats_fd, info_fd, drop_fd, port_fd;
+	int slots_fd;		/* bpf engine: gcm_slots, else -1 */
 	struct nicsec_dev_info info;
 };
 
