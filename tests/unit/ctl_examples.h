@@ -226,4 +226,24 @@ static inline int ex_block(const struct ctl_example *ex, char *out, size_t cap)
 	return (int)off;
 }
 
+#ifdef NICSEC_CTL_H
+/* An INSTALL for the agent API: outbound 5-tuple, 128-bit key. */
+static inline struct nicsec_ctl_sa ex_sa_template(void)
+{
+	struct nicsec_ctl_sa sa = {
+		.flow = { .saddr = htonl(0x0a4d0001), .daddr = htonl(0x0a4d0002),
+			  .sport = htons(40000), .dport = htons(443), .proto = 6,
+			  .ntuple = 5 },
+		.dir = NICSEC_CTL_DIR_OUT,
+		.spi = 0xc0de0001,
+		.key_len = 16,
+		.key = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+			 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf },
+		.salt = { 0xc0, 0xc1, 0xc2, 0xc3 },
+	};
+
+	return sa;
+}
+#endif
+
 #endif
