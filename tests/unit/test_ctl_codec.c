@@ -461,6 +461,19 @@ static void test_device(void)
 	ok(st.retransmits == 1 && st.drops[NICSEC_CTL_E_REPLAY] == 1 &&
 	   st.drops[NICSEC_CTL_E_AUTH] == 1, "device stats count drops and retransmits");
 	nicsec_ctl_dev_destroy(dev);
+
+	/* a restarted device: what was sealed before its start is a replay */
+	if (nicsec_ctl_dev_create(&dev, ex_key, EX_COUNTER + 50, &ops, NULL))
+		tap_bail("dev_create failed");
+	req = ex[0].msg;
+	len = handle(dev, &req, ex_key, &reply, &status);
+	ok(len == 0 && status == NICSEC_CTL_E_REPLAY && applied[NICSEC_CTL_INSTALL] == 1,
+	   "request recorded before a device restart: dropped as REPLAY");
+	req.counter = EX_COUNTER + 51;
+	len = handle(dev, &req, ex_key, &reply, &status);
+	ok(len > 0 && reply.code == 0 && reply.counter == EX_COUNTER + 50,
+	   "counter above the device's start: applied, STATUS counter from the start");
+	nicsec_ctl_dev_destroy(dev);
 }
 
 static void test_strerror(void)
@@ -507,7 +520,7 @@ static void test_keyfile(void)
 int main(void)
 {
 	ex_fill(ex, &nex);
-	tap_plan(nex + 1 + 6 + 7 + 31 + 6 + 12 + 2 + 6);
+	tap_plan(nex + 1 + 6 + 7 + 31 + 6 + 14 + 2 + 6);
 	test_round_trips();
 	test_seal_faults();
 	test_header_faults();

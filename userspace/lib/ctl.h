@@ -46,8 +46,9 @@ struct nicsec_ctl_sa {
  * Open a channel to the device at @dev: a UDP socket bound to port 0 of
  * the wildcard address (the OS picks the port) and connected to @dev.
  * Copies @key (32 bytes); the copy is wiped by nicsec_ctl_chan_close().
- * Counters start at CLOCK_REALTIME in ns so that a restarted agent never
- * reuses a nonce; request ids start at a random value.
+ * Each counter is max(CLOCK_REALTIME in ns, last + 1): a restarted agent
+ * never reuses a nonce, and a restarted device can refuse what was sealed
+ * before it started. Request ids start at a random value.
  */
 int nicsec_ctl_chan_open(struct nicsec_ctl_chan **chan, const struct sockaddr *dev,
 			 socklen_t dev_len, const uint8_t *key,
@@ -119,8 +120,9 @@ struct nicsec_ctl_dev_stats {
 
 /*
  * Create the handler state with a copy of @key. @counter is the first
- * counter of the device's STATUS (use CLOCK_REALTIME ns, so a restarted
- * device never reuses a nonce). Returns 0 or -errno.
+ * counter of the device's STATUS and the replay floor of every sender: use
+ * CLOCK_REALTIME in ns at start, so a restarted device never reuses a nonce
+ * and refuses requests sealed before it started. Returns 0 or -errno.
  */
 int nicsec_ctl_dev_create(struct nicsec_ctl_dev **dev, const uint8_t *key,
 			  uint64_t counter, const struct nicsec_ctl_ops *ops,

@@ -199,6 +199,8 @@ static int transact(struct nicsec_ctl_chan *chan, struct nicsec_ctl_msg *req,
 	req->sender_id = chan->sender_id;
 	req->request_id = chan->next_request++;
 	for (try = 0; try < chan->opts.tries; try++) {
+		/* realtime ns, or one above the last if the clock lags */
+		chan->counter = chan->counter > realtime_ns() ? chan->counter : realtime_ns();
 		req->counter = chan->counter++;
 		len = nicsec_ctl_seal(req, chan->key, dgram, sizeof(dgram));
 		if (len < 0) {

@@ -34,6 +34,7 @@ struct sender {
 struct nicsec_ctl_dev {
 	uint8_t key[NICSEC_CTL_KEY_LEN];
 	uint64_t counter;		/* next counter of the device's STATUS */
+	uint64_t floor;			/* requests sealed before the start: replays */
 	const struct nicsec_ctl_ops *ops;
 	void *ctx;
 	struct nicsec_ctl_dev_stats stats;
@@ -53,6 +54,7 @@ int nicsec_ctl_dev_create(struct nicsec_ctl_dev **devp, const uint8_t *key,
 		return -ENOMEM;
 	memcpy(dev->key, key, NICSEC_CTL_KEY_LEN);
 	dev->counter = counter ? counter : 1;
+	dev->floor = counter;
 	dev->ops = ops;
 	dev->ctx = ctx;
 	*devp = dev;
@@ -90,6 +92,13 @@ static struct sender *sender_get(struct nicsec_ctl_dev *dev, uint32_t id)
 		memset(free_slot, 0, sizeof(*free_slot));
 		free_slot->used = true;
 		free_slot->id = id;
+		/*
+		 * A new sender's first counter must be above the device's start
+		 * time (counters are realtime ns): what was recorded before a
+		 * restart cannot be replayed into the fresh state.
+		 */
+		free_slot->replay.top = dev->floor;
+		free_slot->replay.bitmap = ~0ull;
 	}
 	return free_slot;
 }
