@@ -415,17 +415,31 @@ static void test_device(void)
 	ok(len > 0 && reply.code == 0 && reply.sa_id == 42 &&
 	   applied[NICSEC_CTL_INSTALL] == 1,
 	   "retransmission (new counter, same request id): same STATUS, applied once");
+	{
+		struct nicsec_ctl_msg late = req;
+
+		req.counter += 2;	/* the next request goes first ... */
+		req.request_id++;
+		req.spi++;
+		len = handle(dev, &req, ex_key, &reply, &status);
+		late.counter++;		/* ... then a delayed, unseen, older one */
+		late.request_id += 7;
+		len = len > 0 ? handle(dev, &late, ex_key, &reply, &status) : -1;
+		ok(len == 0 && status == NICSEC_CTL_E_REPLAY &&
+		   applied[NICSEC_CTL_INSTALL] == 2,
+		   "new request with an older counter than the newest: REPLAY, not applied");
+	}
 	memcpy(key2, ex_key, 32);
 	key2[0] ^= 0x80;
 	req.counter++;
 	req.request_id++;
 	len = handle(dev, &req, key2, &reply, &status);
-	ok(len == 0 && status == NICSEC_CTL_E_AUTH && applied[NICSEC_CTL_INSTALL] == 1,
+	ok(len == 0 && status == NICSEC_CTL_E_AUTH && applied[NICSEC_CTL_INSTALL] == 2,
 	   "wrong enrollment key: dropped as AUTH, nothing applied");
 	req.counter++;
 	req.version = 2;
 	len = handle(dev, &req, ex_key, &reply, &status);
-	ok(len > 0 && reply.code == NICSEC_CTL_E_VERSION && applied[NICSEC_CTL_INSTALL] == 1,
+	ok(len > 0 && reply.code == NICSEC_CTL_E_VERSION && applied[NICSEC_CTL_INSTALL] == 2,
 	   "version 2: sealed STATUS VERSION, nothing applied");
 	req = ex[1].msg;	/* a STATUS, sent to the device */
 	req.sender_id = EX_AGENT;
@@ -458,7 +472,7 @@ static void test_device(void)
 		   status == NICSEC_CTL_E_MALFORMED, "oversized and runt datagrams dropped");
 	}
 	nicsec_ctl_dev_get_stats(dev, &st);
-	ok(st.retransmits == 1 && st.drops[NICSEC_CTL_E_REPLAY] == 1 &&
+	ok(st.retransmits == 1 && st.drops[NICSEC_CTL_E_REPLAY] == 2 &&
 	   st.drops[NICSEC_CTL_E_AUTH] == 1, "device stats count drops and retransmits");
 	nicsec_ctl_dev_destroy(dev);
 
@@ -467,11 +481,12 @@ static void test_device(void)
 		tap_bail("dev_create failed");
 	req = ex[0].msg;
 	len = handle(dev, &req, ex_key, &reply, &status);
-	ok(len == 0 && status == NICSEC_CTL_E_REPLAY && applied[NICSEC_CTL_INSTALL] == 1,
+	ok(len == 0 && status == NICSEC_CTL_E_REPLAY && applied[NICSEC_CTL_INSTALL] == 2,
 	   "request recorded before a device restart: dropped as REPLAY");
 	req.counter = EX_COUNTER + 51;
 	len = handle(dev, &req, ex_key, &reply, &status);
-	ok(len > 0 && reply.code == 0 && reply.counter == EX_COUNTER + 50,
+	ok(len > 0 && reply.code == 0 && reply.counter == EX_COUNTER + 50 &&
+	   applied[NICSEC_CTL_INSTALL] == 3,
 	   "counter above the device's start: applied, STATUS counter from the start");
 	nicsec_ctl_dev_destroy(dev);
 }
@@ -520,7 +535,7 @@ static void test_keyfile(void)
 int main(void)
 {
 	ex_fill(ex, &nex);
-	tap_plan(nex + 1 + 6 + 7 + 31 + 6 + 14 + 2 + 6);
+	tap_plan(nex + 1 + 6 + 7 + 31 + 6 + 15 + 2 + 6);
 	test_round_trips();
 	test_seal_faults();
 	test_header_faults();

@@ -60,7 +60,7 @@ uint16_t nicsec_ctl_chan_port(const struct nicsec_ctl_chan *chan);
 int nicsec_ctl_chan_fd(const struct nicsec_ctl_chan *chan);
 uint32_t nicsec_ctl_chan_sender(const struct nicsec_ctl_chan *chan);
 
-/* Per-request statistics of the last request, for tests and benchmarks. */
+/* Cumulative statistics of the channel, for tests and benchmarks. */
 struct nicsec_ctl_chan_stats {
 	uint64_t sent;		/* datagrams sent, retransmissions included */
 	uint64_t retransmits;

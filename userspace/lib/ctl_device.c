@@ -169,6 +169,7 @@ int nicsec_ctl_dev_handle(struct nicsec_ctl_dev *dev, const uint8_t *in,
 	struct nicsec_ctl_msg req, reply = { 0 };
 	struct cached_status *c;
 	struct sender *s;
+	bool newest = false;
 	size_t plain_len;
 	int err, ret;
 
@@ -189,6 +190,7 @@ int nicsec_ctl_dev_handle(struct nicsec_ctl_dev *dev, const uint8_t *in,
 			ret = drop(dev, NICSEC_CTL_E_REPLAY, status);
 			goto out;
 		}
+		newest = req.counter > s->replay.top;
 		nicsec_ctl_replay_update(&s->replay, req.counter);
 	}
 	if (req.type == NICSEC_CTL_STATUS) {
@@ -208,6 +210,15 @@ int nicsec_ctl_dev_handle(struct nicsec_ctl_dev *dev, const uint8_t *in,
 		dev->stats.retransmits++;
 		reply = c->reply;
 		ret = answer(dev, &req, &reply, out, cap, status);
+		goto out;
+	}
+	/*
+	 * Not answered yet. A sender has one request outstanding, so a new
+	 * request carries its newest counter; an older one is a transmission
+	 * of a superseded request, delayed past the cache: never apply it.
+	 */
+	if (!newest) {
+		ret = drop(dev, NICSEC_CTL_E_REPLAY, status);
 		goto out;
 	}
 	reply.code = (uint32_t)apply(dev, &req, &reply);
