@@ -17,8 +17,8 @@
  *      matches
  *   4. the result is copied back, the ICV written (seal) or compared in
  *      constant time (open).
- * Every loop is a bpf_loop() over at most GCM_BPF_MAX_BLOCKS blocks, so
- * the verifier sees each body once.
+ * Every loop is a bpf_loop() over at most GCM_BPF_MAX_BLOCKS blocks, in
+ * groups of GCM_GROUP, so the verifier sees each body once.
  */
 #ifndef NICSEC_ENGINE_BPF_H
 #define NICSEC_ENGINE_BPF_H
@@ -46,37 +46,60 @@ static __always_inline struct gcm_scratch *gcm_scratch_get(void)
 	return bpf_map_lookup_elem(&gcm_scratch, &zero);
 }
 
-/* Block @i of the counter area: salt || IV || be32(i + 1). */
-static long gcm_ctr_cb(__u64 i, void *arg)
+/*
+ * bpf_loop() callbacks handle GCM_GROUP blocks per call: each call is an
+ * indirect call, which costs more than a block's XOR.
+ */
+#define GCM_GROUP	4
+#define GCM_GROUPS(n)	(((n) + GCM_GROUP - 1) / GCM_GROUP)
+
+/* Blocks 4g.. of the counter area: salt || IV || be32(block + 1). */
+static long gcm_ctr_cb(__u64 g, void *arg)
 {
 	struct gcm_walk *w = arg;
 	struct gcm_scratch *sc = gcm_scratch_get();
-	__u32 *c;
+	__u32 *c, b;
 
-	if (!sc || i > GCM_BPF_MAX_BLOCKS)
+	if (!sc)
 		return 1;
-	c = (__u32 *)&sc->ks[(i & 0x1ff) * GCM_BLOCK_LEN];
-	if ((void *)(c + 4) > (void *)sc->ks + sizeof(sc->ks))
-		return 1;
-	c[0] = w->salt;
-	c[1] = w->iv0;
-	c[2] = w->iv1;
-	c[3] = bpf_htonl((__u32)i + 1);
+#pragma unroll
+	for (int k = 0; k < GCM_GROUP; k++) {
+		b = (__u32)g * GCM_GROUP + k;
+		if (b > w->nblk || b > GCM_BPF_MAX_BLOCKS)
+			break;
+		barrier_var(b);		/* keep the mask below */
+		c = (__u32 *)&sc->ks[(b & 0x1ff) * GCM_BLOCK_LEN];
+		if ((void *)(c + 4) > (void *)sc->ks + sizeof(sc->ks))
+			break;
+		c[0] = w->salt;
+		c[1] = w->iv0;
+		c[2] = w->iv1;
+		c[3] = bpf_htonl(b + 1);
+	}
 	return 0;
 }
 
-/* Payload block @i ^= keystream block @i (counter i + 2). */
-static long gcm_xor_cb(__u64 i, void *arg)
+/* Payload blocks 4g.. ^= keystream (counter block + 2). */
+static long gcm_xor_cb(__u64 g, void *arg)
 {
+	struct gcm_walk *w = arg;
 	struct gcm_scratch *sc = gcm_scratch_get();
-	__u64 *b, *k;
+	__u64 *p, *k;
+	__u32 b;
 
-	if (!sc || i >= GCM_BPF_MAX_BLOCKS)
+	if (!sc)
 		return 1;
-	b = (__u64 *)&sc->buf[(i & 0xff) * GCM_BLOCK_LEN];
-	k = (__u64 *)&sc->ks[((i & 0xff) + 1) * GCM_BLOCK_LEN];
-	b[0] ^= k[0];
-	b[1] ^= k[1];
+#pragma unroll
+	for (int j = 0; j < GCM_GROUP; j++) {
+		b = (__u32)g * GCM_GROUP + j;
+		if (b >= w->nblk || b >= GCM_BPF_MAX_BLOCKS)
+			break;
+		barrier_var(b);		/* keep the mask below */
+		p = (__u64 *)&sc->buf[(b & 0xff) * GCM_BLOCK_LEN];
+		k = (__u64 *)&sc->ks[((b & 0xff) + 1) * GCM_BLOCK_LEN];
+		p[0] ^= k[0];
+		p[1] ^= k[1];
+	}
 	return 0;
 }
 
@@ -93,21 +116,30 @@ static long gcm_zero_cb(__u64 i, void *arg)
 	return 0;
 }
 
-/* Y = (Y ^ payload block @i) * H */
-static long gcm_ghash_cb(__u64 i, void *arg)
+/* Y = (Y ^ payload block) * H for blocks 4g.. */
+static long gcm_ghash_cb(__u64 g, void *arg)
 {
 	struct gcm_walk *w = arg;
 	struct gcm_scratch *sc = gcm_scratch_get();
-	__u32 slot = w->slot;
+	__u32 slot = w->slot, b;
 	struct gcm_slot *sl = bpf_map_lookup_elem(&gcm_slots, &slot);
-	__u64 *b;
+	__u64 *p, yh = w->yh, yl = w->yl;
 
-	if (!sc || !sl || i >= GCM_BPF_MAX_BLOCKS)
+	if (!sc || !sl)
 		return 1;
-	b = (__u64 *)&sc->buf[(i & 0xff) * GCM_BLOCK_LEN];
-	w->yh ^= __builtin_bswap64(b[0]);
-	w->yl ^= __builtin_bswap64(b[1]);
-	gcm_mul_h(&w->yh, &w->yl, sl->htab);
+#pragma unroll
+	for (int j = 0; j < GCM_GROUP; j++) {
+		b = (__u32)g * GCM_GROUP + j;
+		if (b >= w->nblk || b >= GCM_BPF_MAX_BLOCKS)
+			break;
+		barrier_var(b);		/* keep the mask below */
+		p = (__u64 *)&sc->buf[(b & 0xff) * GCM_BLOCK_LEN];
+		yh ^= __builtin_bswap64(p[0]);
+		yl ^= __builtin_bswap64(p[1]);
+		gcm_mul_h(&yh, &yl, sl->htab);
+	}
+	w->yh = yh;
+	w->yl = yl;
 	return 0;
 }
 
@@ -129,7 +161,7 @@ static __always_inline int gcm_tag(struct gcm_walk *w, struct gcm_scratch *sc,
 	w->yh = __builtin_bswap64(aad);
 	w->yl = 0;
 	gcm_mul_h(&w->yh, &w->yl, sl->htab);
-	if (bpf_loop(w->nblk, gcm_ghash_cb, w, 0) != w->nblk)
+	if (bpf_loop(GCM_GROUPS(w->nblk), gcm_ghash_cb, w, 0) != GCM_GROUPS(w->nblk))
 		return -GCM_ENOMEM;
 	w->yh ^= 64;			/* len(A) in bits */
 	w->yl ^= (__u64)len * 8;	/* len(C) in bits */
@@ -188,7 +220,7 @@ gcm_prepare(struct xdp_md *ctx, __u32 esp_off, __u32 len, __u32 slot,
 	w->iv0 = (__u32)hdr[1];
 	w->iv1 = (__u32)(hdr[1] >> 32);
 	*err = -GCM_ENOMEM;
-	if (bpf_loop(w->nblk + 1, gcm_ctr_cb, w, 0) != w->nblk + 1)
+	if (bpf_loop(GCM_GROUPS(w->nblk + 1), gcm_ctr_cb, w, 0) != GCM_GROUPS(w->nblk + 1))
 		return NULL;
 	*err = -GCM_EINVAL;
 	ks_len = (w->nblk + 1) * GCM_BLOCK_LEN;
@@ -214,7 +246,7 @@ static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,
 	sc = gcm_prepare(ctx, esp_off, len, slot, &w, &sl, hdr, &err);
 	if (!sc || !sl)
 		return err;
-	if (bpf_loop(w.nblk, gcm_xor_cb, &w, 0) != w.nblk)
+	if (bpf_loop(GCM_GROUPS(w.nblk), gcm_xor_cb, &w, 0) != GCM_GROUPS(w.nblk))
 		return -GCM_ENOMEM;
 	if (len > GCM_BPF_MAX_LEN)
 		return -GCM_EMSGSIZE;
@@ -253,7 +285,7 @@ static __always_inline int engine_open(struct xdp_md *ctx, __u32 esp_off,
 		bpf_xdp_store_bytes(ctx, esp_off + 16, sc->buf, len);
 		return -NICSEC_EBADMSG;
 	}
-	if (bpf_loop(w.nblk, gcm_xor_cb, &w, 0) != w.nblk)
+	if (bpf_loop(GCM_GROUPS(w.nblk), gcm_xor_cb, &w, 0) != GCM_GROUPS(w.nblk))
 		return -GCM_ENOMEM;
 	if (bpf_xdp_store_bytes(ctx, esp_off + 16, sc->buf, len))
 		return -GCM_ERANGE;
