@@ -23,7 +23,6 @@ set -u
 . "$(dirname "$0")/../esp_tshark.sh"
 
 PREFIX=db$$-
-TB_ENGINE=bpf
 BGS=
 OUT=$(mktemp -d /tmp/nicsec-dpb.XXXXXX)
 cleanup() { for p in $BGS; do kill "$p" 2>/dev/null; done; tb_down; rm -rf "$OUT"; }
@@ -73,6 +72,8 @@ PY
 for mode in adapter switch; do
 	t="$mode:"
 	D=$OUT/$mode
+	# adapter: --engine bpf; switch: --engine auto, which must pick bpf here
+	TB_ENGINE=$([ $mode = adapter ] && echo bpf || echo auto)
 	mkdir -p "$D"
 	if ! tb_up $mode "$PREFIX" || ! tb_device_start; then
 		ktap_fail "$t test bed with the device (bpf engine)" "$(cat "$TB_RUN/devd.log" 2>/dev/null)"
@@ -80,6 +81,13 @@ for mode in adapter switch; do
 		continue
 	fi
 	ktap_check "$t devd says: engine bpf" grep -q "engine bpf" "$TB_RUN/devd.log"
+	if [ $TB_ENGINE = auto ]; then
+		ktap_check "$t --engine auto picks bpf (no nicsec.ko, kernel has BPF crypto)" \
+			grep -q "engine: bpf (nicsec.ko is not loaded" "$TB_RUN/devd.log"
+	else
+		ktap_check "$t --engine bpf is taken as asked" \
+			grep -q "engine: bpf (chosen with --engine)" "$TB_RUN/devd.log"
+	fi
 	dev=$TB_BPFFS/dev
 	ktap_check "$t the engine's slot map is pinned" test -e "$dev/gcm_slots"
 
