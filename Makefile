@@ -25,11 +25,12 @@ CFLAGS    += -Wall -Wextra -Wformat=2 -Wno-unused-parameter -std=gnu11 \
 	     -D_GNU_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
 	     -I$(BUILD)/bpf -Ibpf -Ikmod -Iuserspace/lib
 LDLIBS_BPF = -lbpf -lelf -lz
+LDLIBS_DEVD = -lxdp -lcrypto
 BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wextra \
 	     -Wno-unused-parameter -I$(BUILD)/bpf -Ibpf -Ikmod
 
 # Standalone programs (one object, one skeleton each) ...
-BPF_PROGS  := kmod_region kmod_esp keyset_kmod keyset_bpf engine_bpf_test
+BPF_PROGS  := kmod_region kmod_esp keyset_kmod xdp_pass ctl_loss keyset_bpf engine_bpf_test
 # ... and the device (device.bpf.c: both port programs and their maps),
 # compiled once per AES-GCM engine.
 ENGINES    := kmod bpf none
@@ -40,7 +41,8 @@ LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libnicsec.a
 
-BINS       := $(BUILD)/bin/nicsec-devd $(BUILD)/bin/nicsec $(BUILD)/bin/nstraffic
+BINS       := $(BUILD)/bin/nicsec-devd $(BUILD)/bin/nicsec $(BUILD)/bin/nstraffic \
+	      $(BUILD)/bin/ctlload
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
 KMOD       := kmod/nicsec.ko
@@ -87,12 +89,17 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/bin/nicsec-devd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard userspace/devd/*.c)) $(LIB)
 	@echo "  LD      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF) $(LDLIBS_DEVD)
 
 $(BUILD)/bin/nicsec: $(patsubst %.c,$(BUILD)/%.o,$(wildcard userspace/cli/*.c)) $(LIB)
 	@echo "  LD      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF) -lcrypto
+
+$(BUILD)/bin/ctlload: tools/ctlload.c $(LIB)
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) -lcrypto
 
 $(BUILD)/bin/nstraffic: tools/nstraffic.c
 	@echo "  CC      $@"

@@ -87,6 +87,31 @@ static __always_inline __u32 dev_wire_mtu(void)
 	return di && di->wire_mtu >= 576 ? di->wire_mtu : 1500;
 }
 
+/* host-port queue -> devd's AF_XDP socket for control datagrams */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
+/* The frame's length as a plain number (never 32-bit pointer arithmetic). */
+static __always_inline __u64 xdp_len(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	__u64 len = end - data;
+
+	barrier_var(len);
+	return len;
+}
+
+static __always_inline struct nicsec_dev_info *dev_info_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dev_info, &zero);
+}
+
 static __always_inline struct nicsec_port_stats *port_stats_get(__u32 port)
 {
 	return bpf_map_lookup_elem(&port_stats, &port);
@@ -108,7 +133,7 @@ static __always_inline void count_drop(struct nicsec_port_stats *st, __u32 reaso
 static __always_inline int port_forward(struct xdp_md *ctx,
 					struct nicsec_port_stats *st, __u32 out)
 {
-	__u64 len = ctx->data_end - ctx->data;
+	__u64 len = xdp_len(ctx);
 	int act = bpf_redirect_map(&tx_port, out, XDP_DROP);
 
 	if (act == XDP_REDIRECT) {
@@ -127,7 +152,7 @@ static __always_inline struct nicsec_port_stats *port_rx(struct xdp_md *ctx, __u
 
 	if (st) {
 		st->rx_packets++;
-		st->rx_bytes += ctx->data_end - ctx->data;
+		st->rx_bytes += xdp_len(ctx);
 	}
 	return st;
 }

@@ -38,6 +38,8 @@ struct nicsec_port_stats {
 	__u64 opened;		/* inbound packets decrypted (wire port) */
 	__u64 passed;		/* forwarded unchanged (no SA, IKE, ARP, ...) */
 	__u64 icmp_sent;	/* "fragmentation needed" sent back (host port) */
+	__u64 ctl_rx;		/* control datagrams handed to devd (AF_XDP) */
+	__u64 arp_replies;	/* ARP replies for the control address */
 	__u64 dropped;		/* dropped for a reason in drop_stats */
 };
 
@@ -54,6 +56,7 @@ enum nicsec_drop {
 	NICSEC_DROP_TOO_BIG,	/* would exceed the wire MTU (ICMP sent) */
 	NICSEC_DROP_ENGINE,	/* the AES-GCM engine failed (no key, ...) */
 	NICSEC_DROP_NO_ROOM,	/* no room in the frame for the ESP headers */
+	NICSEC_DROP_CTL_NO_SOCKET, /* control datagram, devd not listening */
 	NICSEC_DROP_MAX,
 };
 
@@ -123,6 +126,9 @@ struct nicsec_dev_info {
 	__u32 wire_mtu;
 	__u32 host_ifindex;
 	__u32 wire_ifindex;
+	__be32 ctl_addr;	/* the device's control address (0: none) */
+	__be16 ctl_port;	/* UDP port of the control protocol */
+	__u8 host_mac[6];	/* answers ARP for ctl_addr with this */
 };
 
 #endif /* NICSEC_BPF_MAPS_H */

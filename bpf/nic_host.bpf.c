@@ -4,8 +4,10 @@
  * matched against the flow table, 5-tuple first, then 2-tuple; a match is
  * encrypted into ESP-in-UDP for its SA and sent out of the wire port. A
  * packet that would not fit the wire MTU once encapsulated is answered with
- * ICMP "fragmentation needed" back to the VM. Everything else (ARP, IKE,
- * unmatched flows, non-IPv4) crosses unchanged.
+ * ICMP "fragmentation needed" back to the VM. Datagrams to the device's
+ * control address and port go to nicsec-devd over AF_XDP before any OS
+ * stack sees them, and ARP requests for that address are answered here.
+ * Everything else (ARP, IKE, unmatched flows, non-IPv4) crosses unchanged.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -257,24 +259,89 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	return port_forward(ctx, st, NICSEC_PORT_WIRE);
 }
 
+struct arp_eth_ipv4 {
+	__be16 htype, ptype;
+	__u8 hlen, plen;
+	__be16 oper;
+	__u8 sha[6];
+	__be32 spa;
+	__u8 tha[6];
+	__be32 tpa;
+} __attribute__((packed));
+
+/* An ARP request for the control address: turn it into the reply. */
+static __always_inline int arp_reply(struct xdp_md *ctx, struct nicsec_port_stats *st,
+				     const struct nicsec_dev_info *di)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
+	__be32 ip;
+
+	if ((void *)(arp + 1) > end)
+		return -1;
+	if (arp->htype != bpf_htons(1) || arp->ptype != bpf_htons(0x0800) ||
+	    arp->hlen != 6 || arp->plen != 4 || arp->oper != bpf_htons(1) ||
+	    arp->tpa != di->ctl_addr)
+		return -1;
+	__builtin_memcpy(eth->h_dest, arp->sha, 6);
+	__builtin_memcpy(eth->h_source, di->host_mac, 6);
+	arp->oper = bpf_htons(2);
+	__builtin_memcpy(arp->tha, arp->sha, 6);
+	ip = arp->spa;
+	arp->tpa = ip;
+	__builtin_memcpy(arp->sha, di->host_mac, 6);
+	arp->spa = di->ctl_addr;
+	st->arp_replies++;
+	return XDP_TX;
+}
+
 SEC("xdp")
 int nic_host(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct nicsec_port_stats *st = port_rx(ctx, NICSEC_PORT_HOST);
 	struct nicsec_flow key = {};
+	struct nicsec_dev_info *di;
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	__u32 ihl, *id;
 
 	if (!st)
 		return XDP_ABORTED;
-	if ((void *)(eth + 1) > end || eth->h_proto != ETH_P_IP_BE)
+	di = dev_info_get();
+	if (!di)
+		return XDP_ABORTED;
+	if ((void *)(eth + 1) > end)
+		goto pass;
+	if (eth->h_proto == bpf_htons(0x0806) && di->ctl_addr) {
+		int act = arp_reply(ctx, st, di);
+
+		if (act >= 0)
+			return act;
+		goto pass;
+	}
+	if (eth->h_proto != ETH_P_IP_BE)
 		goto pass;
 	ip = (void *)(eth + 1);
 	ihl = ipv4_hdr_ok(ip, end);
 	if (!ihl)
 		goto pass;
+	if (di->ctl_addr && ip->daddr == di->ctl_addr && ip->protocol == IPPROTO_UDP_ &&
+	    !ipv4_is_fragment(ip)) {
+		struct udphdr *udp = (void *)ip + (ihl & 0x3c);
+
+		if ((void *)(udp + 1) <= end && udp->dest == di->ctl_port) {
+			/* the control channel: to devd, before any OS stack */
+			int act = bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_DROP);
+
+			if (act == XDP_REDIRECT)
+				st->ctl_rx++;
+			else
+				count_drop(st, NICSEC_DROP_CTL_NO_SOCKET);
+			return act;
+		}
+	}
 	key.saddr = ip->saddr;
 	key.daddr = ip->daddr;
 	if ((ip->protocol == IPPROTO_TCP_ || ip->protocol == IPPROTO_UDP_) &&

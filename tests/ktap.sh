@@ -35,15 +35,15 @@ ktap_skip()	# NAME WHY (a real missing prerequisite)
 
 ktap_check()	# NAME CMD...: ok if CMD succeeds; its output becomes diagnostics
 {
-	local name=$1 out rc
+	local name=$1 _ktap_out _ktap_rc
 	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
-	if [ $rc -eq 0 ]; then
+	_ktap_out=$("$@" 2>&1)
+	_ktap_rc=$?
+	[ -z "$_ktap_out" ] || echo "$_ktap_out" | sed 's/^/# /'
+	if [ $_ktap_rc -eq 0 ]; then
 		ktap_ok "$name"
 	else
-		ktap_fail "$name" "failed (exit $rc): $*"
+		ktap_fail "$name" "failed (exit $_ktap_rc): $*"
 	fi
 }
 

@@ -128,10 +128,14 @@ tb_up()		# adapter|switch PREFIX
 		TB_DEV_HOST_PEER="$TB_NIC nwire" TB_DEV_WIRE_PEER="$TB_CLI cli0"
 	fi
 	# Frames the device redirects out of a veth are received by the peer
-	# through its NAPI, which veth enables for XDP or for GRO.
+	# through its NAPI, which veth enables for XDP or for GRO; frames the
+	# device sends back with XDP_TX (ARP replies, ICMP) only reach a peer
+	# that runs an XDP program, so the host side gets a pass-through one.
 	ip netns exec ${TB_DEV_HOST_PEER% *} ethtool -K ${TB_DEV_HOST_PEER#* } gro on >/dev/null &&
 	ip netns exec ${TB_DEV_WIRE_PEER% *} ethtool -K ${TB_DEV_WIRE_PEER#* } gro on >/dev/null ||
 		return 1
+	ip -n ${TB_DEV_HOST_PEER% *} link set dev ${TB_DEV_HOST_PEER#* } xdpdrv \
+		obj "$TB_BIN/../bpf/xdp_pass.bpf.o" sec xdp || return 1
 	# Real checksums from the endpoints (veth TX offload leaves them
 	# partial), so receivers verify what the device forwards.
 	ip netns exec "$TB_VM" ethtool -K vm0 tx off >/dev/null &&

@@ -37,7 +37,7 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in dev = { .sin_family = AF_INET, .sin_port = htons(NICSEC_CTL_PORT) };
-	struct nicsec_ctl_opts opts = { .rto_ms = 20, .tries = 12 };
+	struct nicsec_ctl_opts opts = { .rto_ms = 20, .tries = 20 };
 	struct nicsec_ctl_chan_stats cs;
 	struct nicsec_ctl_chan *ch;
 	uint8_t key[NICSEC_CTL_KEY_LEN];

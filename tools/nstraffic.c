@@ -6,7 +6,7 @@
  * intact. Every wait has a timeout; the summary is one line on stdout.
  *
  *   nstraffic udp-echo  [-b ADDR] -p PORT [-n COUNT] [-t SEC]
- *   nstraffic udp-send  -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z]
+ *   nstraffic udp-send  -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z] [-x]
  *                       [-L LOGFILE] [-t SEC]
  *   nstraffic tcp-echo  [-b ADDR] -p PORT [-t SEC]
  *   nstraffic tcp-send  -a ADDR -p PORT -B BYTES [-P SPORT] [-t SEC]
@@ -16,7 +16,7 @@
  * i) and waits for its echo before the next; it exits 0 only if all COUNT
  * came back intact. -z puts a 4-byte zero (RFC 3948's non-ESP marker) in
  * front, as IKE does on port 4500; -L writes each datagram sent as one
- * line of hex. tcp-send streams BYTES of pattern and reads them back.
+ * line of hex; -x sends without waiting for echoes. tcp-send streams BYTES of pattern and reads them back.
  * Servers exit after COUNT datagrams / one connection, or at the timeout.
  * encap holds a UDP_ENCAP_ESPINUDP socket open, as an IKE daemon does, so
  * that the kernel's own IPsec (XFRM) receives ESP in UDP on PORT.
@@ -39,7 +39,7 @@
 #define MAX_DGRAM 65507
 
 static const char *addr = "0.0.0.0";
-static int port = -1, count = 1, size = 64, timeout_sec = 10, sport, marker;
+static int port = -1, count = 1, size = 64, timeout_sec = 10, sport, marker, no_echo;
 static const char *logfile;
 static long long bytes = 1 << 20;
 
@@ -197,6 +197,10 @@ static int udp_send(void)
 		}
 		if (send(fd, out, (size_t)size, 0) != size) {
 			lost++;
+			continue;
+		}
+		if (no_echo) {		/* -x: send only */
+			echoed++;
 			continue;
 		}
 		for (;;) {
@@ -366,7 +370,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"Usage: nstraffic udp-echo [-b ADDR] -p PORT [-n COUNT] [-t SEC]\n"
-		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z]\n"
+		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z] [-x]\n"
 		"                          [-L LOGFILE] [-t SEC]\n"
 		"       nstraffic tcp-echo [-b ADDR] -p PORT [-t SEC]\n"
 		"       nstraffic tcp-send -a ADDR -p PORT -B BYTES [-P SPORT] [-t SEC]\n"
@@ -390,7 +394,7 @@ int main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 	}
-	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:zL:")) != -1) {
+	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:zL:x")) != -1) {
 		switch (c) {
 		case 'a': case 'b': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -400,6 +404,7 @@ int main(int argc, char **argv)
 		case 'B': bytes = atoll(optarg); break;
 		case 'P': sport = atoi(optarg); break;
 		case 'z': marker = 1; break;
+		case 'x': no_echo = 1; break;
 		case 'L': logfile = optarg; break;
 		default: usage(); return 2;
 		}

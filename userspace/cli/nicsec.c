@@ -21,13 +21,14 @@ static const struct {
 	{ "port", do_port },
 	{ "sa", do_sa },
 	{ "stats", do_stats },
+	{ "ctl", do_ctl },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nicsec [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"where  OBJECT := { port | sa | stats }\n"
+		"where  OBJECT := { port | sa | stats | ctl }\n"
 		"       OPTIONS := { -j[son] | -d[ir] BPFFS_DIR }\n"
 		"BPFFS_DIR is where nicsec-devd pinned the device's maps\n"
 		"(default /sys/fs/bpf/nicsec).\n");

@@ -8,6 +8,7 @@ extern const char *bpffs_dir;
 int do_port(int argc, char **argv);
 int do_sa(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_ctl(int argc, char **argv);
 
 /* Open a map the device daemon pinned; prints the error itself. */
 int open_pinned(const char *name);

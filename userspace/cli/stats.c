@@ -23,6 +23,7 @@ static const char *const drop_names[NICSEC_DROP_MAX] = {
 	[NICSEC_DROP_TOO_BIG] = "too_big",
 	[NICSEC_DROP_ENGINE] = "engine",
 	[NICSEC_DROP_NO_ROOM] = "no_room",
+	[NICSEC_DROP_CTL_NO_SOCKET] = "ctl_no_socket",
 };
 
 static const char *const engine_names[] = { "none", "kmod", "bpf" };

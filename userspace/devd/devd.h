@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct bpf_object;
 
@@ -37,5 +38,13 @@ struct devd_ports {
 /* ports.c: load the device object, attach both ports, pin the maps. */
 int devd_ports_open(struct devd_ports *p, const char *bpffs);
 void devd_ports_close(struct devd_ports *p);
+
+/* ctl.c: the control channel over AF_XDP on the host port. */
+struct devd_ctl;
+int devd_ctl_open(struct devd_ctl **c, struct devd_ports *p, uint32_t ctl_addr,
+		  uint16_t ctl_port, const uint8_t *key);
+void devd_ctl_close(struct devd_ctl *c);
+int devd_ctl_fd(const struct devd_ctl *c);
+void devd_ctl_process(struct devd_ctl *c);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Key commits per engine; see keyset.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -10,6 +11,20 @@
 #include "maps.h"
 #include "keyfile.h"
 #include "keyset.h"
+
+/*
+ * The key-commit programs are loaded (and verified) once per process and
+ * kept: a daemon commits many keys, and loading is the expensive part.
+ * They hold no key between runs.
+ */
+static struct keyset_kmod_bpf *kmod_keyset(void)
+{
+	static struct keyset_kmod_bpf *skel;
+
+	if (!skel)
+		skel = keyset_kmod_bpf__open_and_load();
+	return skel;
+}
 
 static int kmod_run(int set, uint32_t slot, const uint8_t *key, uint32_t key_len,
 		    const uint8_t *salt)
@@ -25,7 +40,7 @@ static int kmod_run(int set, uint32_t slot, const uint8_t *key, uint32_t key_len
 		memcpy(args.key, key, key_len);
 		memcpy(args.salt, salt, NICSEC_SALT_LEN);
 	}
-	skel = keyset_kmod_bpf__open_and_load();
+	skel = kmod_keyset();
 	if (!skel) {
 		err = -errno;
 		goto out;
@@ -33,22 +48,37 @@ static int kmod_run(int set, uint32_t slot, const uint8_t *key, uint32_t key_len
 	err = bpf_prog_test_run_opts(bpf_program__fd(set ? skel->progs.key_set :
 							    skel->progs.key_clear), &opts);
 	err = err ? -errno : (int)opts.retval;
-	keyset_kmod_bpf__destroy(skel);
 out:
 	nicsec_wipe(&args, sizeof(args));
 	return err;
 }
 
-/* keyset_bpf.bpf.c with its gcm_slots replaced by the device's map */
+/*
+ * keyset_bpf.bpf.c with its gcm_slots replaced by the device's map; kept
+ * for the next call while it is for the same map (by id, not fd number)
+ * and AES driver.
+ */
 static struct keyset_bpf_bpf *bpf_keyset_open(int slots_fd, const char *aes)
 {
+	static struct keyset_bpf_bpf *cached;
+	static __u32 cached_id;
+	static bool cached_generic;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
 	struct keyset_bpf_bpf *skel;
+	bool generic = aes && !strcmp(aes, "aes-generic");
 	int err;
 
 	if (slots_fd < 0) {
 		errno = EBADF;
 		return NULL;
 	}
+	if (bpf_obj_get_info_by_fd(slots_fd, &info, &len))
+		return NULL;
+	if (cached && cached_id == info.id && (!aes || cached_generic == generic))
+		return cached;
+	keyset_bpf_bpf__destroy(cached);
+	cached = NULL;
 	skel = keyset_bpf_bpf__open();
 	if (!skel)
 		return NULL;
@@ -61,6 +91,9 @@ static struct keyset_bpf_bpf *bpf_keyset_open(int slots_fd, const char *aes)
 		errno = -err;
 		return NULL;
 	}
+	cached = skel;
+	cached_id = info.id;
+	cached_generic = generic;
 	return skel;
 }
 
@@ -99,14 +132,12 @@ int nicsec_bpf_key_set(int slots_fd, uint32_t slot, const uint8_t *key,
 	err = err ? -errno : (int)opts.retval;
 	nicsec_wipe(&args, sizeof(args));
 	if (err)
-		goto out_skel;
+		goto out;
 	/* H and the GHASH table: E_K runs only in XDP/TC programs */
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.key_prep), &prep);
 	err = err ? -errno : skel->bss->prep_err;
 	if (err)
 		bpf_clear(skel, slot);
-out_skel:
-	keyset_bpf_bpf__destroy(skel);
 out:
 	nicsec_wipe(&args, sizeof(args));
 	return err;
@@ -132,7 +163,6 @@ int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
 int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot)
 {
 	struct keyset_bpf_bpf *skel;
-	int err;
 
 	switch (engine) {
 	case NICSEC_ENGINE_ID_KMOD:
@@ -141,9 +171,7 @@ int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot)
 		skel = bpf_keyset_open(slots_fd, NULL);
 		if (!skel)
 			return -errno;
-		err = bpf_clear(skel, slot);
-		keyset_bpf_bpf__destroy(skel);
-		return err;
+		return bpf_clear(skel, slot);
 	default:
 		return -EOPNOTSUPP;
 	}
