@@ -228,7 +228,10 @@ static int udp_send(void)
 	close(fd);
 	if (log)
 		fclose(log);
-	printf("udp: sent %d, echoed intact %d, corrupt %d, lost %d\n", count, echoed,
+	if (no_echo)
+		printf("udp: sent %d of %d (no echo awaited)\n", echoed, count);
+	else
+		printf("udp: sent %d, echoed intact %d, corrupt %d, lost %d\n", count, echoed,
 	       corrupt, lost);
 	return echoed == count ? 0 : 1;
 }
