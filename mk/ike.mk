@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+# The IKEv2 codec (userspace/ike/*.c) joins libnicsec.a, so the unit tests
+# and, later, nicsec-agent link it like the rest of the library. LIB_OBJS is
+# already expanded by now: the objects become extra prerequisites of the
+# archive, whose recipe archives $^. The fuzz target of the message parser
+# (tests/fuzz/fuzz_ike.c) is built and run like fuzz_ctl (mk/fuzz.mk).
+IKE_SRCS := $(wildcard userspace/ike/*.c)
+IKE_OBJS := $(IKE_SRCS:%.c=$(BUILD)/%.o)
+CFLAGS   += -Iuserspace/ike
+
+$(IKE_OBJS): $(wildcard userspace/ike/*.h)
+$(LIB): $(IKE_OBJS)
+
+FUZZ_IKE := $(BUILD)/tests/fuzz/fuzz_ike
+
+$(FUZZ_IKE): tests/fuzz/fuzz_ike.c $(IKE_SRCS) $(wildcard userspace/ike/*.h)
+	@echo "  FUZZ    $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/ike -o $@ tests/fuzz/fuzz_ike.c $(IKE_SRCS)
+
+$(BUILD)/tests/unit/test_fuzz_ike: tests/fuzz/test_fuzz_ike.sh $(FUZZ_IKE)
+	@echo "  GEN     $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)install -m 755 $< $@
+
+tests: $(BUILD)/tests/unit/test_fuzz_ike
+
+.PHONY: fuzz-ike
+fuzz: fuzz-ike
+fuzz-ike: $(FUZZ_IKE)
+	$(Q)rm -rf $(BUILD)/fuzz/ike && mkdir -p $(BUILD)/fuzz/ike
+	$(Q)cp tests/fuzz/corpus/ike/* $(BUILD)/fuzz/ike/
+	$(Q)$(FUZZ_IKE) -max_total_time=$(FUZZ_SECS) -print_final_stats=1 $(BUILD)/fuzz/ike
