@@ -36,6 +36,7 @@ struct gcm_walk {
 	__u32 nblk;		/* payload blocks, the last one maybe partial */
 	__u32 salt;		/* as in memory */
 	__u32 iv0, iv1;
+	__u32 zero;		/* gcm_scratch's key: callbacks keep no stack */
 	__u64 yh, yl;		/* GHASH accumulator */
 };
 
@@ -52,12 +53,19 @@ static __always_inline struct gcm_scratch *gcm_scratch_get(void)
  */
 #define GCM_GROUP	4
 #define GCM_GROUPS(n)	(((n) + GCM_GROUP - 1) / GCM_GROUP)
+/* GHASH blocks per call; the port program and this callback share the
+ * 512-byte stack limit, so check `bpftool -d prog loadall` ("stack depth")
+ * when raising it */
+#ifndef GCM_GHASH_GROUP
+#define GCM_GHASH_GROUP	4
+#endif
+#define GCM_GHASH_GROUPS(n) (((n) + GCM_GHASH_GROUP - 1) / GCM_GHASH_GROUP)
 
 /* Blocks 4g.. of the counter area: salt || IV || be32(block + 1). */
 static long gcm_ctr_cb(__u64 g, void *arg)
 {
 	struct gcm_walk *w = arg;
-	struct gcm_scratch *sc = gcm_scratch_get();
+	struct gcm_scratch *sc = bpf_map_lookup_elem(&gcm_scratch, &w->zero);
 	__u32 *c, b;
 
 	if (!sc)
@@ -83,7 +91,7 @@ static long gcm_ctr_cb(__u64 g, void *arg)
 static long gcm_xor_cb(__u64 g, void *arg)
 {
 	struct gcm_walk *w = arg;
-	struct gcm_scratch *sc = gcm_scratch_get();
+	struct gcm_scratch *sc = bpf_map_lookup_elem(&gcm_scratch, &w->zero);
 	__u64 *p, *k;
 	__u32 b;
 
@@ -105,7 +113,8 @@ static long gcm_xor_cb(__u64 g, void *arg)
 
 static long gcm_zero_cb(__u64 i, void *arg)
 {
-	struct gcm_scratch *sc = gcm_scratch_get();
+	struct gcm_walk *w = arg;
+	struct gcm_scratch *sc = bpf_map_lookup_elem(&gcm_scratch, &w->zero);
 	__u64 *b;
 
 	if (!sc || i >= GCM_BPF_MAX_BLOCKS)
@@ -120,16 +129,16 @@ static long gcm_zero_cb(__u64 i, void *arg)
 static long gcm_ghash_cb(__u64 g, void *arg)
 {
 	struct gcm_walk *w = arg;
-	struct gcm_scratch *sc = gcm_scratch_get();
-	__u32 slot = w->slot, b;
-	struct gcm_slot *sl = bpf_map_lookup_elem(&gcm_slots, &slot);
+	struct gcm_scratch *sc = bpf_map_lookup_elem(&gcm_scratch, &w->zero);
+	struct gcm_slot *sl = bpf_map_lookup_elem(&gcm_slots, &w->slot);
+	__u32 b;
 	__u64 *p, yh = w->yh, yl = w->yl;
 
 	if (!sc || !sl)
 		return 1;
 #pragma unroll
-	for (int j = 0; j < GCM_GROUP; j++) {
-		b = (__u32)g * GCM_GROUP + j;
+	for (int j = 0; j < GCM_GHASH_GROUP; j++) {
+		b = (__u32)g * GCM_GHASH_GROUP + j;
 		if (b >= w->nblk || b >= GCM_BPF_MAX_BLOCKS)
 			break;
 		barrier_var(b);		/* keep the mask below */
@@ -161,7 +170,7 @@ static __always_inline int gcm_tag(struct gcm_walk *w, struct gcm_scratch *sc,
 	w->yh = __builtin_bswap64(aad);
 	w->yl = 0;
 	gcm_mul_h(&w->yh, &w->yl, sl->htab);
-	if (bpf_loop(GCM_GROUPS(w->nblk), gcm_ghash_cb, w, 0) != GCM_GROUPS(w->nblk))
+	if (bpf_loop(GCM_GHASH_GROUPS(w->nblk), gcm_ghash_cb, w, 0) != GCM_GHASH_GROUPS(w->nblk))
 		return -GCM_ENOMEM;
 	w->yh ^= 64;			/* len(A) in bits */
 	w->yl ^= (__u64)len * 8;	/* len(C) in bits */
@@ -178,7 +187,7 @@ static __always_inline int gcm_tag(struct gcm_walk *w, struct gcm_scratch *sc,
  */
 static __always_inline struct gcm_scratch *
 gcm_prepare(struct xdp_md *ctx, __u32 esp_off, __u32 len, __u32 slot,
-	    struct gcm_walk *w, struct gcm_slot **slp, __u64 hdr[2], int *err)
+	    struct gcm_walk *w, struct gcm_slot **slp, int *err)
 {
 	struct bpf_crypto_ctx *cctx;
 	struct gcm_scratch *sc;
@@ -209,7 +218,7 @@ gcm_prepare(struct xdp_md *ctx, __u32 esp_off, __u32 len, __u32 slot,
 	if (!sc)
 		return NULL;
 	*err = -GCM_ERANGE;
-	if (bpf_xdp_load_bytes(ctx, esp_off, hdr, 16))
+	if (bpf_xdp_load_bytes(ctx, esp_off, sc->hdr, 16))
 		return NULL;
 	if (bpf_xdp_load_bytes(ctx, esp_off + 16, sc->buf, len))
 		return NULL;
@@ -217,8 +226,8 @@ gcm_prepare(struct xdp_md *ctx, __u32 esp_off, __u32 len, __u32 slot,
 	w->slot = slot;
 	w->nblk = (len + GCM_BLOCK_LEN - 1) / GCM_BLOCK_LEN;
 	__builtin_memcpy(&w->salt, sl->salt, 4);
-	w->iv0 = (__u32)hdr[1];
-	w->iv1 = (__u32)(hdr[1] >> 32);
+	w->iv0 = (__u32)sc->hdr[1];
+	w->iv1 = (__u32)(sc->hdr[1] >> 32);
 	*err = -GCM_ENOMEM;
 	if (bpf_loop(GCM_GROUPS(w->nblk + 1), gcm_ctr_cb, w, 0) != GCM_GROUPS(w->nblk + 1))
 		return NULL;
@@ -240,10 +249,9 @@ static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,
 	struct gcm_walk w = {};
 	struct gcm_scratch *sc;
 	struct gcm_slot *sl = NULL;
-	__u64 hdr[2], tag[2];
 	int err;
 
-	sc = gcm_prepare(ctx, esp_off, len, slot, &w, &sl, hdr, &err);
+	sc = gcm_prepare(ctx, esp_off, len, slot, &w, &sl, &err);
 	if (!sc || !sl)
 		return err;
 	if (bpf_loop(GCM_GROUPS(w.nblk), gcm_xor_cb, &w, 0) != GCM_GROUPS(w.nblk))
@@ -252,10 +260,10 @@ static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,
 		return -GCM_EMSGSIZE;
 	if (bpf_xdp_store_bytes(ctx, esp_off + 16, sc->buf, len))
 		return -GCM_ERANGE;
-	err = gcm_tag(&w, sc, sl, hdr[0], len, tag);
+	err = gcm_tag(&w, sc, sl, sc->hdr[0], len, sc->tag);
 	if (err)
 		return err;
-	if (bpf_xdp_store_bytes(ctx, esp_off + 16 + len, tag, ESP_ICV_LEN))
+	if (bpf_xdp_store_bytes(ctx, esp_off + 16 + len, sc->tag, ESP_ICV_LEN))
 		return -GCM_ERANGE;
 	return 0;
 }
@@ -266,20 +274,19 @@ static __always_inline int engine_open(struct xdp_md *ctx, __u32 esp_off,
 	struct gcm_walk w = {};
 	struct gcm_scratch *sc;
 	struct gcm_slot *sl = NULL;
-	__u64 hdr[2], tag[2];
 	int err;
 
-	sc = gcm_prepare(ctx, esp_off, len, slot, &w, &sl, hdr, &err);
+	sc = gcm_prepare(ctx, esp_off, len, slot, &w, &sl, &err);
 	if (!sc || !sl)
 		return err;
 	if (len > GCM_BPF_MAX_LEN)
 		return -GCM_EMSGSIZE;
 	if (bpf_xdp_load_bytes(ctx, esp_off + 16 + len, sc->icv, ESP_ICV_LEN))
 		return -GCM_ERANGE;
-	err = gcm_tag(&w, sc, sl, hdr[0], len, tag);
+	err = gcm_tag(&w, sc, sl, sc->hdr[0], len, sc->tag);
 	if (err)
 		return err;
-	if ((tag[0] ^ sc->icv[0]) | (tag[1] ^ sc->icv[1])) {
+	if ((sc->tag[0] ^ sc->icv[0]) | (sc->tag[1] ^ sc->icv[1])) {
 		/* like the kmod engine: no unauthenticated plaintext */
 		bpf_loop(w.nblk, gcm_zero_cb, &w, 0);
 		bpf_xdp_store_bytes(ctx, esp_off + 16, sc->buf, len);

@@ -106,7 +106,7 @@ static __always_inline int raw(struct xdp_md *ctx, int enc)
 		raw_pad(sc, a);
 		nb = w.nblk;
 		w.nblk = (a + GCM_BLOCK_LEN - 1) / GCM_BLOCK_LEN;
-		bpf_loop(GCM_GROUPS(w.nblk), gcm_ghash_cb, &w, 0);
+		bpf_loop(GCM_GHASH_GROUPS(w.nblk), gcm_ghash_cb, &w, 0);
 		w.nblk = nb;
 	}
 	if (n) {	/* then over the ciphertext */
@@ -118,7 +118,7 @@ static __always_inline int raw(struct xdp_md *ctx, int enc)
 				return -34;
 		}
 		raw_pad(sc, n);
-		bpf_loop(GCM_GROUPS(w.nblk), gcm_ghash_cb, &w, 0);
+		bpf_loop(GCM_GHASH_GROUPS(w.nblk), gcm_ghash_cb, &w, 0);
 	}
 	w.yh ^= (__u64)a * 8;
 	w.yl ^= (__u64)n * 8;

@@ -59,6 +59,10 @@ struct gcm_scratch {
 	__u8 ks[(GCM_BPF_MAX_BLOCKS + 1) * GCM_BLOCK_LEN]; /* E(J0), E(ctr 2), ... */
 	__u8 buf[GCM_BPF_MAX_LEN];
 	__u64 icv[2];		/* the received ICV (open) */
+	__u64 hdr[2];		/* SPI | seq, IV */
+	__u64 tag[2];		/* the computed ICV */
+	/* (here, not on the stack: the port programs' frames are near the
+	 * 512-byte limit) */
 };
 
 struct {
@@ -87,6 +91,8 @@ static __always_inline __u64 gcm_rem8(__u64 r)
 	(zh) = ((zh) >> 8) ^ gcm_rem8(r_);				\
 	(zh) ^= (m)[b_][0];						\
 	(zl) ^= (m)[b_][1];						\
+	/* one step at a time: hoisted loads spill onto the stack */	\
+	asm volatile("" : "+r"(zh), "+r"(zl));				\
 } while (0)
 
 /* {*yh, *yl} = {*yh, *yl} * H, bytes 15 down to 0. */
@@ -94,12 +100,17 @@ static __always_inline void gcm_mul_h(__u64 *yh, __u64 *yl, __u64 (*m)[2])
 {
 	__u64 zh = 0, zl = 0, h = *yh, l = *yl;
 
+	/* consume the bytes by shifting: fewer live values, no spills */
 #pragma unroll
-	for (int i = 0; i < 8; i++)
-		GCM_STEP(zh, zl, m, l >> (8 * i));
+	for (int i = 0; i < 8; i++) {
+		GCM_STEP(zh, zl, m, l);
+		l >>= 8;
+	}
 #pragma unroll
-	for (int i = 0; i < 8; i++)
-		GCM_STEP(zh, zl, m, h >> (8 * i));
+	for (int i = 0; i < 8; i++) {
+		GCM_STEP(zh, zl, m, h);
+		h >>= 8;
+	}
 	*yh = zh;
 	*yl = zl;
 }
