@@ -31,3 +31,12 @@ fuzz-ike: $(FUZZ_IKE)
 	$(Q)rm -rf $(BUILD)/fuzz/ike && mkdir -p $(BUILD)/fuzz/ike
 	$(Q)cp tests/fuzz/corpus/ike/* $(BUILD)/fuzz/ike/
 	$(Q)$(FUZZ_IKE) -max_total_time=$(FUZZ_SECS) -print_final_stats=1 $(BUILD)/fuzz/ike
+
+# ikedump: the codec's view of captured messages in tshark's field format,
+# for tests/net/test_ike_codec.sh.
+$(BUILD)/bin/ikedump: tools/ikedump.c $(LIB)
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB)
+
+userspace: $(BUILD)/bin/ikedump

@@ -357,6 +357,17 @@ static void test_sk(void)
 	r = ike_pld_chain(m.sk_next, sk.data + 8, sk.len - 24, &inner);
 	ok(!r && inner.n_pld == 17, "SK: the inner chain parses from the SK body");
 
+	/* SK inside a decrypted body */
+	{
+		uint8_t in[64];
+
+		ike_build_chain(&b, in, sizeof(in));
+		ike_build_sk(&b, IKE_PLD_NOTIFY, body, 24);
+		len = ike_build_end(&b);
+		is_int(ike_pld_chain(b.first, in, (size_t)len, &inner), IKE_E_SYNTAX,
+		       "SK: an SK inside a decrypted chain is refused");
+	}
+
 	/* a 2-of-3 fragment */
 	memcpy(body, "\x00\x02\x00\x03", 4);
 	ike_build_begin(&b, msg, sizeof(msg), &h);
@@ -607,6 +618,9 @@ static void test_chain_rules(void)
 	msg[19] = 0xff;
 	ok(!ike_pld_msg(msg, len, &m) && m.hdr.flags == IKE_FLAGS_KNOWN,
 	   "reserved header flags: ignored and cleared (RFC 7296 3.1)");
+	memset(msg, 0, 8);
+	is_int(ike_pld_msg(msg, len, &m), IKE_E_SYNTAX, "SPIi zero: INVALID_SYNTAX");
+	msg[0] = 1;
 	msg[16] = 0;
 	is_int(ike_pld_msg(msg, len, &m), IKE_E_SYNTAX, "header next payload NONE with payloads following: INVALID_SYNTAX");
 	ok(ike_pld_msg(msg, IKE_HDR_LEN, &m) == IKE_E_SYNTAX, "header only, length field disagreeing: INVALID_SYNTAX");
@@ -838,7 +852,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1)
 		corpus_dir = argv[1];
-	tap_plan(105);
+	tap_plan(107);
 	test_kat();
 	test_round_trip();
 	test_sk();

@@ -343,13 +343,14 @@ struct ike_skf {		/* RFC 7383 2.5 */
  * A whole datagram (the non-ESP marker already removed): header, then the
  * payload chain; an SK or SKF payload ends it and runs to the message end.
  * Every payload is bounded and its type known or skipped (non-critical) or
- * refused (critical, IKE_E_CRITICAL with m->bad_type). Payloads that may
+ * refused (critical, IKE_E_CRITICAL with m->bad_type), SPIi non-zero,
+ * the header's length the datagram's. Payloads that may
  * occur once (SA, KE, IDi, IDr, AUTH, Nonce, TSi, TSr, SK) occur once.
  */
 int ike_validate_hdr(const uint8_t *buf, size_t len);
 int ike_pld_hdr(const uint8_t *buf, size_t len, struct ike_hdr *hdr);
 int ike_pld_msg(const uint8_t *buf, size_t len, struct ike_msg *m);
-/* A bare chain starting with @first, e.g. the decrypted body of SK. */
+/* A bare chain starting with @first, e.g. the decrypted body of SK (no SK/SKF inside). */
 int ike_pld_chain(uint8_t first, const uint8_t *buf, size_t len, struct ike_msg *m);
 /* The first payload of @type in @m, NULL if none. */
 const struct ike_pld *ike_msg_find(const struct ike_msg *m, uint8_t type);

@@ -63,6 +63,9 @@ int ike_validate_hdr(const uint8_t *buf, size_t len)
 	/* RFC 7296 3.1: a major version we do not speak is its own error */
 	if (IKE_VERSION_MAJOR(buf[17]) != IKE_VERSION_MAJOR(IKE_VERSION))
 		return IKE_E_VERSION;
+	/* RFC 7296 3.1: the initiator's SPI is never zero */
+	if (!memcmp(buf, "\0\0\0\0\0\0\0\0", IKE_SPI_LEN))
+		return IKE_E_SYNTAX;
 	/* the datagram is exactly one message */
 	if (get32(buf + 24) != len)
 		return IKE_E_SYNTAX;
@@ -105,7 +108,7 @@ static int pld_single(uint8_t type)
  * buffer the offsets count from. SK/SKF must be last and fill the rest.
  */
 static int walk_chain(uint8_t type, const uint8_t *base, size_t off, size_t len,
-		      struct ike_msg *m)
+		      int inner, struct ike_msg *m)
 {
 	uint64_t seen[4] = { 0 };	/* bit per type: duplicates */
 	unsigned int steps = 0;
@@ -149,6 +152,9 @@ static int walk_chain(uint8_t type, const uint8_t *base, size_t off, size_t len,
 		p->body = base + off + IKE_GEN_HDR_LEN;
 
 		if (type == IKE_PLD_SK || type == IKE_PLD_SKF) {
+			/* never nested in a decrypted body */
+			if (inner)
+				return IKE_E_SYNTAX;
 			/* RFC 7296 3.14: SK is last; its next names the inner first */
 			if (plen != len - off)
 				return IKE_E_SYNTAX;
@@ -178,7 +184,7 @@ int ike_pld_msg(const uint8_t *buf, size_t len, struct ike_msg *m)
 	err = ike_pld_hdr(buf, len, &m->hdr);
 	if (err)
 		return err;
-	return walk_chain(m->hdr.next, buf, IKE_HDR_LEN, len, m);
+	return walk_chain(m->hdr.next, buf, IKE_HDR_LEN, len, 0, m);
 }
 
 int ike_pld_chain(uint8_t first, const uint8_t *buf, size_t len, struct ike_msg *m)
@@ -186,7 +192,7 @@ int ike_pld_chain(uint8_t first, const uint8_t *buf, size_t len, struct ike_msg 
 	memset(m, 0, sizeof(*m));
 	if (len > IKE_MAX_MSG_LEN)
 		return IKE_E_SYNTAX;
-	return walk_chain(first, buf, 0, len, m);
+	return walk_chain(first, buf, 0, len, 1, m);
 }
 
 const struct ike_pld *ike_msg_find(const struct ike_msg *m, uint8_t type)
