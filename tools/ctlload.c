@@ -107,14 +107,14 @@ int main(int argc, char **argv)
 		err = nicsec_ctl_install(ch, &sa, &id);
 		lat[i] = now_us() - t;
 		OPENSSL_cleanse(&sa, sizeof(sa));
-		nicsec_ctl_chan_stats(ch, &cs);
-		retx += cs.retransmits;
 		if (!err)
 			ok++;
 		else
 			fprintf(stderr, "ctlload: install %lu: %s\n", i, nicsec_ctl_strerror(err));
 	}
 	total = now_us() - t0;
+	nicsec_ctl_chan_stats(ch, &cs);	/* counted since the channel opened */
+	retx = cs.retransmits;
 	nicsec_ctl_chan_close(ch);
 	qsort(lat, n, sizeof(*lat), cmp);
 	printf("installs: %lu/%lu ok, %lu retransmissions, median %.0f us, p99 %.0f us, %.0f installs/s\n",

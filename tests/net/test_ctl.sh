@@ -13,9 +13,12 @@
 # (switch test bed, XDP loss on the plain bridge's ports) all complete,
 # each applied exactly once.
 set -u
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../ktap.sh"
-. "$(dirname "$0")/../esp_tshark.sh"
+# tests/net/ on the host; the guest (tests/vm/guest/test_ctl.sh) has all in one place
+T=$(dirname "$0")/..
+[ -f "$T/lib.sh" ] || T=$(dirname "$0")
+. "$T/lib.sh"
+. "$T/ktap.sh"
+. "$T/esp_tshark.sh"
 
 PREFIX=ct$$-
 CTL=10.77.0.254
@@ -46,7 +49,7 @@ ktap_check "adapter: the device answered ARP for $CTL" \
 	eval 'ip -n $TB_VM neigh show $CTL | grep -q lladdr'
 
 newkey "$TB_RUN/k1"; newkey "$TB_RUN/k2"
-vm tcpdump -q -n -U -i vm0 -s 0 -w "$TB_RUN/vm.pcap" udp port 7447 2>/dev/null &
+vm tcpdump -q -n -U -Z root -i vm0 -s 0 -w "$TB_RUN/vm.pcap" udp port 7447 2>/dev/null &
 BG=$!
 sleep 1
 out=$(ctl install dir out spi 0x3001 flow $TB_VM_ADDR $TB_CLI_ADDR proto udp sport 7100 dport 7000 \
@@ -63,17 +66,27 @@ ktap_check "adapter: a second INSTALL of the same inbound SPI is refused" \
 	eval '! ctl install dir in spi 0x4001 flow $TB_CLI_ADDR $TB_VM_ADDR sakey "$TB_RUN/k2" 2>/dev/null'
 
 # the flow right after the STATUS: all of it ESP on the wire, none in clear
-ip netns exec "$TB_CLI" tcpdump -q -n -U -i cli0 -s 0 -w "$TB_RUN/wire.pcap" udp 2>/dev/null &
+ip netns exec "$TB_CLI" tcpdump -q -n -U -Z root -i cli0 -s 0 -w "$TB_RUN/wire.pcap" udp 2>/dev/null &
 DUMP=$!
 sleep 1
 vm "$TB_BIN/nstraffic" udp-send -a $TB_CLI_ADDR -p 7000 -P 7100 -n 50 -s 200 -x -t 5 >/dev/null
 sleep 1
 kill $DUMP; wait $DUMP 2>/dev/null
-r=$(ESP_TSHARK_Y="esp.spi == 0x3001" esp_tshark_verify "$TB_RUN/wire.pcap" 0x3001 \
-	$TB_VM_ADDR $TB_CLI_ADDR "$TB_RUN/k1")
-echo "# ${r% *}/${r#* } ESP packets verified"
-ktap_check "adapter: tshark verifies the 50 ESP packets of the installed SA" [ "$r" = "50 50" ]
-n=$(tshark -n -r "$TB_RUN/wire.pcap" -Y "udp.dstport == 7000 && !esp" 2>/dev/null | grep -c .)
+if command -v tshark >/dev/null; then
+	oracle=tshark
+	r=$(ESP_TSHARK_Y="esp.spi == 0x3001" esp_tshark_verify "$TB_RUN/wire.pcap" 0x3001 \
+		$TB_VM_ADDR $TB_CLI_ADDR "$TB_RUN/k1")
+	n=$(tshark -n -r "$TB_RUN/wire.pcap" -Y "udp.dstport == 7000 && !esp" 2>/dev/null | grep -c .)
+else
+	# in the VM: espgen, our OpenSSL decoder written from the RFCs alone
+	oracle=espgen
+	o=$("$TB_BIN/espgen" open -r "$TB_RUN/wire.pcap" --spi 0x3001 --key "$TB_RUN/k1" \
+		--src $TB_VM_ADDR --dst $TB_CLI_ADDR --skip-other-spi)
+	r="$(echo "$o" | grep -c 'verdict=ok') $(echo "$o" | grep -c 'verdict=')"
+	n=$(tcpdump -n -r "$TB_RUN/wire.pcap" 'udp dst port 7000' 2>/dev/null | grep -c .)
+fi
+echo "# ${r% *}/${r#* } ESP packets verified ($oracle)"
+ktap_check "adapter: $oracle verifies the 50 ESP packets of the installed SA" [ "$r" = "50 50" ]
 ktap_check "adapter: none of the flow crossed in clear" [ "$n" = 0 ]
 ktap_check "adapter: QUERY of the SA counts its 50 packets" \
 	eval '[ "$(ctl query id $id1 | jq .packets)" = 50 ]'
@@ -87,8 +100,10 @@ for k in k1 k2; do
 		case $hex in *"$part"*) leak=$((leak + 1)) ;; esac
 	done
 done
+nctl=$(tcpdump -n -r "$TB_RUN/vm.pcap" 2>/dev/null | grep -c .)
+echo "# $nctl control datagrams captured in ns vm"
 ktap_check "adapter: the control traffic captured in ns vm holds no key bytes" \
-	eval '[ $leak = 0 ] && [ -s "$TB_RUN/vm.pcap" ]'
+	eval '[ $leak = 0 ] && [ "$nctl" -ge 4 ]'
 ktap_check "adapter: no key bytes in any map dump" eval '! for m in "$TB_BPFFS"/dev/*; do bpftool map dump pinned "$m"; done 2>/dev/null |
 	tr -d " \n,\"[]{}:" | sed "s/0x//g" | grep -q "$(cut -c1-16 "$TB_RUN/k1")"'
 
@@ -120,11 +135,12 @@ for port in nhost nwire; do
 		sec xdp || ok=0
 done
 ktap_check "switch: 30% loss of control datagrams on both bridge ports" [ $ok = 1 ]
-out=$(vm "$TB_BIN/ctlload" -d $CTL -k "$TB_RUN/agent.key" -n 1000 -r 20 2>&1)
+N=${CTL_INSTALLS:-1000}	# the VM (emulated) runs fewer
+out=$(vm "$TB_BIN/ctlload" -d $CTL -k "$TB_RUN/agent.key" -n $N -r 20 2>&1)
 echo "# $out"
-ktap_check "switch: 1000 installs through 30% loss all completed" \
-	eval 'echo "$out" | grep -q "installs: 1000/1000 ok"'
-ktap_check "switch: each applied exactly once (1000 SAs on the device)" [ "$(sa_count)" = 1000 ]
+ktap_check "switch: $N installs through 30% loss all completed" \
+	eval 'echo "$out" | grep -q "installs: $N/$N ok"'
+ktap_check "switch: each applied exactly once ($N SAs on the device)" [ "$(sa_count)" = $N ]
 drops=0 seen=0
 for port in nhost nwire; do
 	id=$(ip -n "$TB_NIC" -j link show $port | jq '.[0].xdp.prog.id')
@@ -136,7 +152,7 @@ for port in nhost nwire; do
 done
 echo "# the loss hop saw $seen control datagrams and dropped $drops"
 ktap_check "switch: the loss hop really dropped datagrams" [ "$drops" -gt 100 ]
-ktap_check "switch: FLUSH of 1000 SAs" eval 'ctl flush && [ "$(sa_count)" = 0 ]'
+ktap_check "switch: FLUSH of $N SAs" eval 'ctl flush && [ "$(sa_count)" = 0 ]'
 tb_down
 ktap_check "no namespace or bpffs left" \
 	eval '! ip netns list | grep -q "^$PREFIX" && ! grep -q "/run/nicsec/$PREFIX" /proc/mounts'

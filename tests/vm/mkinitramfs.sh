@@ -53,7 +53,9 @@ for b in "$BUILD"/bin/* "$BUILD"/tests/bpf/* "$BUILD"/tests/unit/*; do
 done
 mkdir -p "$STAGE/nicsec/bpf" "$STAGE/nicsec/tests"
 cp "$BUILD"/bpf/*.bpf.o "$STAGE/nicsec/bpf/"
-cp "$TOP"/tests/ktap.sh "$TOP"/tests/lib.sh "$STAGE/nicsec/tests/"
+cp "$TOP"/tests/ktap.sh "$TOP"/tests/lib.sh "$TOP"/tests/esp_tshark.sh "$STAGE/nicsec/tests/"
+# host namespace tests that also run in the guest, sourced by guest scripts
+cp "$TOP"/tests/net/test_ctl.sh "$STAGE/nicsec/tests/net_test_ctl.sh"
 cp "$TOP"/tests/vm/guest/*.sh "$STAGE/nicsec/tests/"
 cp "$TOP"/kmod/nicsec.ko "$STAGE/nicsec/nicsec.ko"
 # Further modules and files built for the guest (e.g. kunit.ko, test modules)
