@@ -18,7 +18,7 @@ PKGS=(
 	libbpf-dev libxdp-dev libmnl-dev libssl-dev libelf-dev zlib1g-dev
 	libclang-rt-14-dev xz-utils cpio kmod bc flex bison
 	# test bed, peers, oracles
-	iproute2 iputils-ping ethtool tcpdump tshark jq socat busybox-static
+	iproute2 iputils-ping ethtool tcpdump tshark jq socat busybox-static python3
 	qemu-system-x86 qemu-utils
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins
 	libstrongswan-standard-plugins libstrongswan-extra-plugins
