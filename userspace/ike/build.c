@@ -94,6 +94,9 @@ static uint8_t *open_pld(struct ike_buf *b, uint8_t type, uint8_t flags, size_t 
 	put16(h + 2, (uint16_t)(IKE_GEN_HDR_LEN + body_len));
 	b->next_off = b->len;
 	b->len += IKE_GEN_HDR_LEN + body_len;
+	/* RFC 7296 3.14, RFC 7383 2.5: nothing follows SK or SKF */
+	if (type == IKE_PLD_SK || type == IKE_PLD_SKF)
+		b->closed = 1;
 	return h + IKE_GEN_HDR_LEN;
 }
 
@@ -334,6 +337,5 @@ int ike_build_sk(struct ike_buf *b, uint8_t inner_first, const uint8_t *body, si
 	if (ike_build_raw(b, IKE_PLD_SK, 0, body, len))
 		return b->err;
 	b->p[at] = inner_first;
-	b->closed = 1;
 	return IKE_OK;
 }

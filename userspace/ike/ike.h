@@ -249,7 +249,7 @@ struct ike_msg {
 	unsigned int n_pld;
 	struct ike_pld pld[IKE_MAX_PLD];
 	unsigned int n_skipped;	/* unknown, non-critical payloads passed over */
-	uint8_t sk_next;	/* SK/SKF present (last): type of its first inner payload */
+	uint8_t sk_next;	/* SK/SKF present (last): type of its first inner payload, 0 if empty */
 	uint8_t bad_type;	/* IKE_E_CRITICAL: the type to put in the notify data */
 };
 
@@ -339,6 +339,9 @@ struct ike_skf {		/* RFC 7383 2.5 */
 
 /* ---- parsers: 0 or enum ike_err ---- */
 
+/* Ignoring a parser's result would read an unvalidated buffer. */
+#define __ike_must_check __attribute__((warn_unused_result))
+
 /*
  * A whole datagram (the non-ESP marker already removed): header, then the
  * payload chain; an SK or SKF payload ends it and runs to the message end.
@@ -347,40 +350,40 @@ struct ike_skf {		/* RFC 7383 2.5 */
  * the header's length the datagram's. Payloads that may
  * occur once (SA, KE, IDi, IDr, AUTH, Nonce, TSi, TSr, SK) occur once.
  */
-int ike_validate_hdr(const uint8_t *buf, size_t len);
-int ike_pld_hdr(const uint8_t *buf, size_t len, struct ike_hdr *hdr);
-int ike_pld_msg(const uint8_t *buf, size_t len, struct ike_msg *m);
+__ike_must_check int ike_validate_hdr(const uint8_t *buf, size_t len);
+__ike_must_check int ike_pld_hdr(const uint8_t *buf, size_t len, struct ike_hdr *hdr);
+__ike_must_check int ike_pld_msg(const uint8_t *buf, size_t len, struct ike_msg *m);
 /* A bare chain starting with @first, e.g. the decrypted body of SK (no SK/SKF inside). */
-int ike_pld_chain(uint8_t first, const uint8_t *buf, size_t len, struct ike_msg *m);
+__ike_must_check int ike_pld_chain(uint8_t first, const uint8_t *buf, size_t len, struct ike_msg *m);
 /* The first payload of @type in @m, NULL if none. */
 const struct ike_pld *ike_msg_find(const struct ike_msg *m, uint8_t type);
 
 /* Payload bodies (generic header excluded), as in struct ike_pld. */
-int ike_validate_sa(const uint8_t *b, size_t len);
-int ike_pld_sa(const uint8_t *b, size_t len, struct ike_sa *sa);
-int ike_validate_ke(const uint8_t *b, size_t len);
-int ike_pld_ke(const uint8_t *b, size_t len, struct ike_ke *ke);
-int ike_validate_nonce(const uint8_t *b, size_t len);
-int ike_pld_nonce(const uint8_t *b, size_t len, struct ike_blob *nonce);
-int ike_validate_id(const uint8_t *b, size_t len);
-int ike_pld_id(const uint8_t *b, size_t len, struct ike_id *id);
-int ike_validate_auth(const uint8_t *b, size_t len);
-int ike_pld_auth(const uint8_t *b, size_t len, struct ike_auth *auth);
-int ike_validate_cert(const uint8_t *b, size_t len);
-int ike_pld_cert(const uint8_t *b, size_t len, struct ike_cert *cert);
-int ike_validate_notify(const uint8_t *b, size_t len);
-int ike_pld_notify(const uint8_t *b, size_t len, struct ike_notify *n);
-int ike_validate_delete(const uint8_t *b, size_t len);
-int ike_pld_delete(const uint8_t *b, size_t len, struct ike_delete *d);
-int ike_validate_ts(const uint8_t *b, size_t len);
-int ike_pld_ts(const uint8_t *b, size_t len, struct ike_ts_set *ts);
-int ike_validate_vendor(const uint8_t *b, size_t len);
-int ike_pld_vendor(const uint8_t *b, size_t len, struct ike_blob *vid);
+__ike_must_check int ike_validate_sa(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_sa(const uint8_t *b, size_t len, struct ike_sa *sa);
+__ike_must_check int ike_validate_ke(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_ke(const uint8_t *b, size_t len, struct ike_ke *ke);
+__ike_must_check int ike_validate_nonce(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_nonce(const uint8_t *b, size_t len, struct ike_blob *nonce);
+__ike_must_check int ike_validate_id(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_id(const uint8_t *b, size_t len, struct ike_id *id);
+__ike_must_check int ike_validate_auth(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_auth(const uint8_t *b, size_t len, struct ike_auth *auth);
+__ike_must_check int ike_validate_cert(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_cert(const uint8_t *b, size_t len, struct ike_cert *cert);
+__ike_must_check int ike_validate_notify(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_notify(const uint8_t *b, size_t len, struct ike_notify *n);
+__ike_must_check int ike_validate_delete(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_delete(const uint8_t *b, size_t len, struct ike_delete *d);
+__ike_must_check int ike_validate_ts(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_ts(const uint8_t *b, size_t len, struct ike_ts_set *ts);
+__ike_must_check int ike_validate_vendor(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_vendor(const uint8_t *b, size_t len, struct ike_blob *vid);
 /* SK: only its bounds; the caller splits IV | ciphertext | ICV by algorithm. */
-int ike_validate_sk(const uint8_t *b, size_t len);
-int ike_pld_sk(const uint8_t *b, size_t len, struct ike_blob *sk);
-int ike_validate_skf(const uint8_t *b, size_t len);
-int ike_pld_skf(const uint8_t *b, size_t len, struct ike_skf *skf);
+__ike_must_check int ike_validate_sk(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_sk(const uint8_t *b, size_t len, struct ike_blob *sk);
+__ike_must_check int ike_validate_skf(const uint8_t *b, size_t len);
+__ike_must_check int ike_pld_skf(const uint8_t *b, size_t len, struct ike_skf *skf);
 
 /* ---- builders ---- */
 
