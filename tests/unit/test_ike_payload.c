@@ -7,7 +7,8 @@
  * round trips of every payload type, plain and inside SK, and SKF;
  * truncation at every length; every length field off by one; duplicate,
  * misplaced, unknown and critical payloads; per-payload malformations
- * against the error (and notify) they must give; bounded builders.
+ * against the error (and notify) they must give; bounded builders; the
+ * strongSwan captures of the seed corpus parse.
  *
  * With an argument DIR it also writes the messages it builds into DIR as
  * the fuzzer's seeds (tests/fuzz/corpus/ike/ was made that way).
@@ -807,6 +808,37 @@ static void test_exchanges(void)
 	ok(!bad, "CREATE_CHILD_SA, INFORMATIONAL Delete, COOKIE, INVALID_KE_PAYLOAD, AUTH failure: build and parse");
 }
 
+/* The strongSwan captures among the fuzz seeds (tests/net/test_ike_codec.sh). */
+static void test_captures(void)
+{
+	static const char *const names[] = {
+		"strongswan-sa-init-req-x25519", "strongswan-sa-init-resp-invalid-ke",
+		"strongswan-sa-init-req-ecp256", "strongswan-sa-init-resp",
+		"strongswan-ike-auth-req", "strongswan-ike-auth-resp",
+	};
+	static struct ike_msg m;
+	static uint8_t buf[IKE_MAX_MSG_LEN];
+	unsigned int i, good = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[256];
+		FILE *f;
+		size_t n;
+
+		snprintf(path, sizeof(path), "tests/fuzz/corpus/ike/%s", names[i]);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		if (!ike_pld_msg(buf, n, &m))
+			good++;
+		else
+			diag("%s does not parse", names[i]);
+	}
+	is_int(good, 6, "the 6 strongSwan captures of the seed corpus parse");
+}
+
 /* ---- builders ---- */
 
 static void test_builders(void)
@@ -852,7 +884,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1)
 		corpus_dir = argv[1];
-	tap_plan(107);
+	tap_plan(108);
 	test_kat();
 	test_round_trip();
 	test_sk();
@@ -863,6 +895,7 @@ int main(int argc, char **argv)
 	test_chain_rules();
 	test_bodies();
 	test_exchanges();
+	test_captures();
 	test_builders();
 	return tap_done();
 }
