@@ -17,6 +17,8 @@
 #include <bpf/libbpf.h>
 #include <openssl/evp.h>
 #include "engine_bpf_test.skel.h"
+#include "keyset_bpf.skel.h"
+#include "uapi/nicsec.h"
 #include "maps.h"
 #include "hex.h"
 #include "keyset.h"
@@ -142,7 +144,7 @@ int main(void)
 
 	tap_plan(4 + 2 * 2 * (int)n_lens + 2 * (int)(sizeof(wp_esp) / sizeof(wp_esp[0])) +
 		 (int)(sizeof(wp_raw) / sizeof(wp_raw[0])) +
-		 6 + 7 + 3 + 3);
+		 6 + 7 + 3 + 3 + 1);
 	skel = engine_bpf_test_bpf__open_and_load();
 	if (!skel)
 		tap_bail("cannot load engine_bpf_test (root and kernel BPF crypto kfuncs needed)");
@@ -306,6 +308,26 @@ int main(void)
 			bad++;
 	}
 	is_int(bad, 0, "slot map values hold no key bytes, no pointer");
+
+	/* the SYSCALL program wipes the key and salt in its run's context
+	 * (test_run copies the context back to user space) */
+	{
+		struct nicsec_key_args args = { .slot = 11, .key_len = 32 };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &args,
+			    .ctx_size_in = sizeof(args));
+		struct keyset_bpf_bpf *ks = keyset_bpf_bpf__open();
+		static const uint8_t zero[32];
+
+		memcpy(args.key, key, 32);
+		memcpy(args.salt, salt, 4);
+		err = !ks || bpf_map__reuse_fd(ks->maps.gcm_slots, slots_fd) ||
+		      keyset_bpf_bpf__load(ks) ||
+		      bpf_prog_test_run_opts(bpf_program__fd(ks->progs.key_set), &o);
+		ok(!err && o.retval == 0 && !memcmp(args.key, zero, 32) &&
+		   !memcmp(args.salt, zero, 4),
+		   "key_set wipes key and salt in its context (retval %d)", (int)o.retval);
+		keyset_bpf_bpf__destroy(ks);
+	}
 
 	/* key clear */
 	is_int(nicsec_key_clear(NICSEC_ENGINE_ID_BPF, slots_fd, 1), 0, "key_clear slot 1");
