@@ -154,7 +154,8 @@ tb_device_start()	# [extra nicsec-devd options]
 		> "$TB_RUN/devd.log" 2>&1 &
 	pid=$!
 	echo $pid > "$TB_RUN/devd.pid"
-	if ! tb_wait 10 test -e "$TB_BPFFS/dev/port_stats"; then
+	# "ready" comes after the maps are pinned and the control channel is up
+	if ! tb_wait 20 grep -q 'info: ready' "$TB_RUN/devd.log"; then
 		echo "testbed: nicsec-devd did not come up:" >&2
 		cat "$TB_RUN/devd.log" >&2
 		return 1

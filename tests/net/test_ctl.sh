@@ -51,6 +51,7 @@ ktap_check "adapter: the device answered ARP for $CTL" \
 newkey "$TB_RUN/k1"; newkey "$TB_RUN/k2"
 vm tcpdump -q -n -U -Z root -i vm0 -s 0 -w "$TB_RUN/vm.pcap" udp port 7447 2>/dev/null &
 BG=$!
+tb_wait 10 test -s "$TB_RUN/vm.pcap"	# the capture is running once its header is out
 sleep 1
 out=$(ctl install dir out spi 0x3001 flow $TB_VM_ADDR $TB_CLI_ADDR proto udp sport 7100 dport 7000 \
 	sakey "$TB_RUN/k1")
@@ -68,6 +69,7 @@ ktap_check "adapter: a second INSTALL of the same inbound SPI is refused" \
 # the flow right after the STATUS: all of it ESP on the wire, none in clear
 ip netns exec "$TB_CLI" tcpdump -q -n -U -Z root -i cli0 -s 0 -w "$TB_RUN/wire.pcap" udp 2>/dev/null &
 DUMP=$!
+tb_wait 10 test -s "$TB_RUN/wire.pcap"
 sleep 1
 vm "$TB_BIN/nstraffic" udp-send -a $TB_CLI_ADDR -p 7000 -P 7100 -n 50 -s 200 -x -t 5 >/dev/null
 sleep 1
