@@ -17,7 +17,7 @@ $(FUZZ_CTL): $(FUZZ_CTL_SRCS) $(wildcard userspace/lib/ctl*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CTL_SRCS) -lcrypto
 
-$(BUILD)/tests/unit/test_fuzz_ctl: tests/fuzz/test_fuzz_ctl.sh $(FUZZ_CTL)
+$(BUILD)/tests/unit/test_fuzz_ctl: tests/fuzz/fuzz_tap.sh $(FUZZ_CTL)
 	@echo "  GEN     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)install -m 755 $< $@

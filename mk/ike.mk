@@ -18,7 +18,7 @@ $(FUZZ_IKE): tests/fuzz/fuzz_ike.c $(IKE_SRCS) $(wildcard userspace/ike/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/ike -o $@ tests/fuzz/fuzz_ike.c $(IKE_SRCS)
 
-$(BUILD)/tests/unit/test_fuzz_ike: tests/fuzz/test_fuzz_ike.sh $(FUZZ_IKE)
+$(BUILD)/tests/unit/test_fuzz_ike: tests/fuzz/fuzz_tap.sh $(FUZZ_IKE)
 	@echo "  GEN     $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)install -m 755 $< $@

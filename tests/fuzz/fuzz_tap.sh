@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# TAP wrapper of the control protocol fuzzer (installed by mk/fuzz.mk as
-# build/tests/unit/test_fuzz_ctl, next to ../fuzz/fuzz_ctl): every seed of
-# the committed corpus once, then FUZZ_SECS (10) of fuzzing over a scratch
-# copy of it. Runs from the repository root, as tests/run.sh does.
+# TAP wrapper of a libFuzzer target, installed by mk/*.mk as
+# build/tests/unit/test_fuzz_NAME next to ../fuzz/fuzz_NAME (the name comes
+# from how it is called): every seed of the committed corpus
+# tests/fuzz/corpus/NAME once, then FUZZ_SECS (10) of fuzzing over a
+# scratch copy of it. Runs from the repository root, as tests/run.sh does.
 set -u
-FUZZER=$(cd "$(dirname "$0")/../fuzz" && pwd)/fuzz_ctl
-CORPUS=${FUZZ_CORPUS:-tests/fuzz/corpus/ctl}
+NAME=$(basename "$0")
+NAME=${NAME#test_fuzz_}
+FUZZER=$(cd "$(dirname "$0")/../fuzz" && pwd)/fuzz_$NAME
+CORPUS=${FUZZ_CORPUS:-tests/fuzz/corpus/$NAME}
 SECS=${FUZZ_SECS:-10}
-WORK=$(mktemp -d /tmp/nicsec-fuzz.XXXXXX)
+case $NAME in ctl) MIN=20 ;; *) MIN=10 ;; esac	# seeds each corpus must keep
+WORK=$(mktemp -d "/tmp/nicsec-fuzz-$NAME.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 echo "TAP version 13"
 echo "1..3"
 n=$(ls "$CORPUS" 2>/dev/null | wc -l)
-if [ "$n" -ge 20 ]; then echo "ok 1 - seed corpus has $n inputs"
-else echo "not ok 1 - seed corpus has $n inputs (want >= 20)"; fi
+if [ "$n" -ge $MIN ]; then echo "ok 1 - seed corpus has $n inputs"
+else echo "not ok 1 - seed corpus has $n inputs (want >= $MIN)"; fi
 
 if "$FUZZER" -runs=0 "$CORPUS" > "$WORK/seeds.log" 2>&1; then
 	echo "ok 2 - every seed runs clean under ASan+UBSan"
