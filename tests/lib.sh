@@ -134,8 +134,7 @@ tb_up()		# adapter|switch PREFIX
 	ip netns exec ${TB_DEV_HOST_PEER% *} ethtool -K ${TB_DEV_HOST_PEER#* } gro on >/dev/null &&
 	ip netns exec ${TB_DEV_WIRE_PEER% *} ethtool -K ${TB_DEV_WIRE_PEER#* } gro on >/dev/null ||
 		return 1
-	ip -n ${TB_DEV_HOST_PEER% *} link set dev ${TB_DEV_HOST_PEER#* } xdpdrv \
-		obj "$TB_BIN/../bpf/xdp_pass.bpf.o" sec xdp || return 1
+	tb_xdp_attach ${TB_DEV_HOST_PEER% *} ${TB_DEV_HOST_PEER#* } xdp_pass || return 1
 	# Real checksums from the endpoints (veth TX offload leaves them
 	# partial), so receivers verify what the device forwards.
 	ip netns exec "$TB_VM" ethtool -K vm0 tx off >/dev/null &&
@@ -143,6 +142,16 @@ tb_up()		# adapter|switch PREFIX
 	ip -n "$TB_VM" addr add $TB_VM_ADDR/24 dev vm0 &&
 	ip -n "$TB_CLI" addr add $TB_CLI_ADDR/24 dev cli0 || return 1
 	tb_save
+}
+
+# Attach build/bpf/NAME.bpf.o's XDP program to IF in NS (native mode,
+# replacing what is there). Loaded and pinned in the test bed's private
+# bpffs with bpftool: iproute2's loader would mount /sys/fs/bpf on the host.
+tb_xdp_attach()	# NS IF NAME
+{
+	local pin=$TB_BPFFS/$3-$1-$2
+	bpftool prog load "$TB_BIN/../bpf/$3.bpf.o" "$pin" type xdp >/dev/null &&
+	ip netns exec "$1" bpftool net attach xdpdrv pinned "$pin" dev "$2" overwrite
 }
 
 # Start nicsec-devd on the device's ports; waits until its maps are pinned.

@@ -135,8 +135,7 @@ if ! tb_up switch "$PREFIX" || ! tb_device_start --ctl-addr $CTL --enroll "$TB_R
 fi
 ok=1
 for port in nhost nwire; do
-	ip -force -n "$TB_NIC" link set dev $port xdpdrv obj "$TB_BIN/../bpf/ctl_loss.bpf.o" \
-		sec xdp || ok=0
+	tb_xdp_attach "$TB_NIC" $port ctl_loss || ok=0
 done
 ktap_check "switch: 30% loss of control datagrams on both bridge ports" [ $ok = 1 ]
 N=${CTL_INSTALLS:-1000}	# the VM (emulated) runs fewer
