@@ -11,12 +11,21 @@ CFLAGS   += -Iuserspace/ike
 $(IKE_OBJS): $(wildcard userspace/ike/*.h)
 $(LIB): $(IKE_OBJS)
 
+# crypto.c (OpenSSL) needs -lcrypto wherever it is linked: its unit test
+# overrides the generic tests/unit/% rule, and the fuzzer, which compiles
+# every userspace/ike/*.c, links it too.
+$(BUILD)/tests/unit/test_ike_crypto: tests/unit/test_ike_crypto.c tests/unit/ike_crypto_strongswan.h \
+				      tests/tap.h $(LIB)
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) -lcrypto
+
 FUZZ_IKE := $(BUILD)/tests/fuzz/fuzz_ike
 
 $(FUZZ_IKE): tests/fuzz/fuzz_ike.c $(IKE_SRCS) $(wildcard userspace/ike/*.h)
 	@echo "  FUZZ    $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/ike -o $@ tests/fuzz/fuzz_ike.c $(IKE_SRCS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/ike -o $@ tests/fuzz/fuzz_ike.c $(IKE_SRCS) -lcrypto
 
 $(BUILD)/tests/unit/test_fuzz_ike: tests/fuzz/fuzz_tap.sh $(FUZZ_IKE)
 	@echo "  GEN     $@"

@@ -133,7 +133,7 @@ enum ike_integ {
 	IKE_AUTH_HMAC_SHA2_384_192 = 13,
 	IKE_AUTH_HMAC_SHA2_512_256 = 14,
 };
-enum ike_dh {
+enum ike_dh_group {
 	IKE_DH_NONE		= 0,
 	IKE_DH_MODP2048		= 14,	/* RFC 3526 */
 	IKE_DH_ECP256		= 19,	/* RFC 5903 */
