@@ -6,7 +6,7 @@
  * intact. Every wait has a timeout; the summary is one line on stdout.
  *
  *   nstraffic udp-echo  [-b ADDR] -p PORT [-n COUNT] [-t SEC]
- *   nstraffic udp-send  -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z] [-x]
+ *   nstraffic udp-send  -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z] [-x] [-r RATE]
  *                       [-L LOGFILE] [-t SEC]
  *   nstraffic tcp-echo  [-b ADDR] -p PORT [-t SEC]
  *   nstraffic tcp-send  -a ADDR -p PORT -B BYTES [-P SPORT] [-t SEC]
@@ -39,7 +39,7 @@
 #define MAX_DGRAM 65507
 
 static const char *addr = "0.0.0.0";
-static int port = -1, count = 1, size = 64, timeout_sec = 10, sport, marker, no_echo;
+static int port = -1, count = 1, size = 64, timeout_sec = 10, sport, marker, no_echo, rate;
 static const char *logfile;
 static long long bytes = 1 << 20;
 
@@ -155,7 +155,7 @@ static int bind_sport(int fd)
 static int udp_send(void)
 {
 	static uint8_t out[MAX_DGRAM], in[MAX_DGRAM];
-	long long deadline = now_ms() + timeout_sec * 1000LL;
+	long long start = now_ms(), deadline = start + timeout_sec * 1000LL;
 	int fd, i, echoed = 0, corrupt = 0, lost = 0, m = marker ? 4 : 0;
 	struct sockaddr_in to;
 	FILE *log = NULL;
@@ -223,6 +223,12 @@ static int udp_send(void)
 		if (now_ms() >= deadline && i + 1 < count) {
 			lost += count - i - 1;
 			break;
+		}
+		if (rate > 0) {		/* -r: datagram i + 1 leaves at start + (i + 1) / rate */
+			long long due = start + (long long)(i + 1) * 1000 / rate;
+
+			while (now_ms() < due && !stop)
+				usleep(1000);
 		}
 	}
 	close(fd);
@@ -374,6 +380,7 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: nstraffic udp-echo [-b ADDR] -p PORT [-n COUNT] [-t SEC]\n"
 		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z] [-x]\n"
+		"                          [-r RATE] (RATE datagrams/s)\n"
 		"                          [-L LOGFILE] [-t SEC]\n"
 		"       nstraffic tcp-echo [-b ADDR] -p PORT [-t SEC]\n"
 		"       nstraffic tcp-send -a ADDR -p PORT -B BYTES [-P SPORT] [-t SEC]\n"
@@ -397,7 +404,7 @@ int main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 	}
-	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:zL:x")) != -1) {
+	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:zL:xr:")) != -1) {
 		switch (c) {
 		case 'a': case 'b': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -409,6 +416,7 @@ int main(int argc, char **argv)
 		case 'z': marker = 1; break;
 		case 'x': no_echo = 1; break;
 		case 'L': logfile = optarg; break;
+		case 'r': rate = atoi(optarg); break;
 		default: usage(); return 2;
 		}
 	}

@@ -167,7 +167,7 @@ static void test_full(void)
 					   0, 0, 0), "default esp_proposals aes128gcm16");
 	ok(d->child.rekey_time == 3600 && !d->child.rand_time && !d->child.inactivity,
 	   "default child rekey 3600, rand 0, inactivity off");
-	is_int(d->child.life_time, 3960, "default life_time = rekey_time * 1.1");
+	is_int(d->child.life_time, 3960, "default life_time = rekey_time + 10%, rounded up");
 
 	is_int(load("# nothing but a comment"), 0, "a file without connections loads");
 }

@@ -825,8 +825,10 @@ static int close_child(struct conf_parser *p, const struct conf_frame *f)
 		return perr_at(p, f->line,
 			       "child '%s': rand_time (%us) must be less than rekey_time (%us)",
 			       c->name, c->rand_time, c->rekey_time);
-	if (!c->life_time)
-		c->life_time = (uint32_t)((uint64_t)c->rekey_time * 11 / 10);
+	/* strongSwan's default: 10% more than rekey_time, at least one second
+	 * more (a rekey must have time to happen before the hard expiry) */
+	if (!c->life_time && c->rekey_time)
+		c->life_time = c->rekey_time + (c->rekey_time + 9) / 10;
 	return 0;
 }
 

@@ -71,7 +71,7 @@ struct conf_child {
 	struct ike_suite esp[AGENT_MAX_PROPOSALS];	/* AES-GCM-16 only; dh NONE or a PFS group */
 	uint32_t rekey_time;	/* seconds; 0: no rekey */
 	uint32_t rand_time;	/* seconds of jitter subtracted from rekey_time */
-	uint32_t life_time;	/* seconds; 0: rekey_time * 1.1 */
+	uint32_t life_time;	/* seconds; 0: rekey_time + 10%, rounded up */
 	uint32_t inactivity;	/* seconds; 0: off */
 };
 

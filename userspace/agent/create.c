@@ -360,6 +360,7 @@ void info_rx_response(struct agent *a, struct ikesa *sa, enum sa_pending p,
 		      const struct ike_msg *in)
 {
 	struct child_sa *c;
+	unsigned int i;
 
 	(void)in;
 	switch (p) {
@@ -373,6 +374,9 @@ void info_rx_response(struct agent *a, struct ikesa *sa, enum sa_pending p,
 		child_clear(c);
 		sa->x_child = -1;
 		a->st.deletes++;
+		for (i = 0; i < AGENT_MAX_CHILD; i++)
+			if (sa->child[i].out_pending)
+				child_out_install(a, sa, &sa->child[i]);
 		break;
 	case P_DELETE_IKE:
 		log_info("%s: IKE SA %s deleted", sa->conn->name, sa_name(sa));
@@ -533,7 +537,8 @@ static void child_rekey_request(struct agent *a, struct ikesa *sa, uint32_t msgi
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
 	old->state = CHILD_REKEYED;
-	old->rekey_at_ms = old->expire_at_ms = 0;
+	old->rekey_at_ms = 0;
+	old->expire_at_ms = a->now_ms + REKEYED_GRACE_MS;	/* the peer deletes it before */
 	a->st.rekeys_child++;
 	log_info("%s: CHILD_SA %08x_i %08x_o rekeyed by the peer to %08x_i %08x_o",
 		 sa->conn->name, old->spi_in, old->spi_out, c->spi_in, c->spi_out);

@@ -197,7 +197,10 @@ int sa_send_sk(struct agent *a, struct ikesa *sa, uint8_t exchange, int response
 	sa_hdr(sa, &h, exchange, response, msgid);
 	ike_build_begin(&b, msg, AGENT_MSG_MAX - IKE_SK_MAX_OVERHEAD, &h);
 	sk_off = b.len;
-	ike_build_sk(&b, plain->len ? plain->first : IKE_PLD_NONE, body, iv_len + plain->len);
+	/* room for the pad length byte and the ICV too: the SK validator
+	 * wants a whole payload, and ike_sk_seal() rewrites the lengths */
+	ike_build_sk(&b, plain->len ? plain->first : IKE_PLD_NONE, body,
+		     iv_len + plain->len + 1 + ike_sk_icv_len(&sa->suite));
 	err = ike_build_end(&b);
 	OPENSSL_cleanse(body, AGENT_MSG_MAX);
 	free(body);
@@ -541,22 +544,23 @@ static void sa_timers(struct agent *a, struct ikesa *sa)
 	for (j = 0; j < AGENT_MAX_CHILD; j++) {
 		struct child_sa *c = &sa->child[j];
 
-		if (c->state == CHILD_REKEYED) {
+		/* a rekeyed CHILD_SA the peer did not delete in time: we do */
+		if (c->state == CHILD_REKEYED && c->expire_at_ms && a->now_ms >= c->expire_at_ms) {
 			delete_child_start(a, sa, j);
 			return;
 		}
 		if (c->state != CHILD_INSTALLED)
 			continue;
-		if (c->expire_at_ms && a->now_ms >= c->expire_at_ms) {
-			log_info("%s: CHILD_SA %08x_i %08x_o: life time reached, deleting",
-				 sa->conn->name, c->spi_in, c->spi_out);
-			delete_child_start(a, sa, j);
-			return;
-		}
 		if (c->rekey_at_ms && a->now_ms >= c->rekey_at_ms) {
 			log_info("%s: CHILD_SA %08x_i %08x_o: rekey time reached",
 				 sa->conn->name, c->spi_in, c->spi_out);
 			child_rekey_start(a, sa, j);
+			return;
+		}
+		if (c->expire_at_ms && a->now_ms >= c->expire_at_ms) {
+			log_info("%s: CHILD_SA %08x_i %08x_o: life time reached, deleting",
+				 sa->conn->name, c->spi_in, c->spi_out);
+			delete_child_start(a, sa, j);
 			return;
 		}
 		if (child_idle(a, sa, c)) {
