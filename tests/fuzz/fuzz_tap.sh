@@ -21,7 +21,8 @@ n=$(ls "$CORPUS" 2>/dev/null | wc -l)
 if [ "$n" -ge $MIN ]; then echo "ok 1 - seed corpus has $n inputs"
 else echo "not ok 1 - seed corpus has $n inputs (want >= $MIN)"; fi
 
-if "$FUZZER" -runs=0 "$CORPUS" > "$WORK/seeds.log" 2>&1; then
+mkdir -p "$WORK/art"
+if "$FUZZER" -runs=0 -artifact_prefix="$WORK/art/" "$CORPUS" > "$WORK/seeds.log" 2>&1; then
 	echo "ok 2 - every seed runs clean under ASan+UBSan"
 else
 	echo "not ok 2 - a seed crashes the fuzzer"

@@ -167,7 +167,7 @@ static void test_full(void)
 					   0, 0, 0), "default esp_proposals aes128gcm16");
 	ok(d->child.rekey_time == 3600 && !d->child.rand_time && !d->child.inactivity,
 	   "default child rekey 3600, rand 0, inactivity off");
-	is_int(d->child.life_time, 3960, "default life_time = rekey_time + 10%, rounded up");
+	is_int(d->child.life_time, 3960, "default life_time = rekey_time + 10%%, rounded up");
 
 	is_int(load("# nothing but a comment"), 0, "a file without connections loads");
 }
@@ -252,11 +252,11 @@ static const struct err_case {
 	{ "", "proposals = a-b-c, aes128gcm16-prfsha256-x25519", "", 10,
 	  "bad proposal 'a-b-c' in proposals" },
 	{ "esp_proposals = aes128", "", "", 8, "bad proposal 'aes128' in esp_proposals" },
-	{ "", "proposals = aes128gcm16-prfsha256-x25519, aes128gcm16-prfsha256-x25519, "
-	  "aes128gcm16-prfsha256-x25519, aes128gcm16-prfsha256-x25519, "
-	  "aes128gcm16-prfsha256-x25519, aes128gcm16-prfsha256-x25519, "
-	  "aes128gcm16-prfsha256-x25519, aes128gcm16-prfsha256-x25519, "
-	  "aes128gcm16-prfsha256-x25519", "", 10, "too many proposals in proposals (max 8)" },
+#define P4 "aes128gcm16-prfsha256-x25519, aes128gcm16-prfsha256-x25519, " \
+	   "aes128gcm16-prfsha256-x25519, aes128gcm16-prfsha256-x25519, "
+	{ "", "proposals = " P4 P4 P4 P4 "aes128gcm16-prfsha256-x25519", "", 10,
+	  "too many proposals in proposals (max 16)" },
+#undef P4
 	{ "local_ts = 10.78.0.1/24", "", "", 8, "bad traffic selector '10.78.0.1/24' for local_ts" },
 	{ "remote_ts = 10.78.0.2, 10.78.0.3", "", "", 8, "one traffic selector only in remote_ts" },
 	{ "rekey_time = 600\nlife_time = 10m", "", "", 7,

@@ -45,7 +45,7 @@
 #include "ike_crypto.h"
 
 #define AGENT_MAX_CONNS		16
-#define AGENT_MAX_PROPOSALS	8
+#define AGENT_MAX_PROPOSALS	16
 #define AGENT_MAX_ID		128
 #define AGENT_NAME_LEN		32
 

@@ -515,6 +515,14 @@ static void child_rekey_request(struct agent *a, struct ikesa *sa, uint32_t msgi
 		/* PFS offered but not configured here: take the offer's group */
 		c->suite.dh = ke.group;
 	}
+	if (p_ke && ke.group != c->suite.dh) {
+		uint16_t g = htons(c->suite.dh);
+
+		child_clear(c);
+		answer_notify(a, sa, IKE_CREATE_CHILD_SA, msgid, IKE_N_INVALID_KE_PAYLOAD,
+			      (const uint8_t *)&g, 2);
+		goto out;
+	}
 	if (ts_narrow(&sa->conn->child, tsr, tsi, &c->ts_l, &c->ts_r)) {
 		a->st.ts_unacceptable++;
 		type = IKE_N_TS_UNACCEPTABLE;

@@ -75,19 +75,20 @@ static void buf_free(uint8_t **p, size_t *len)
 	*len = 0;
 }
 
+/* Also for a slot sa_new() handed out whose setup failed (still SA_FREE):
+ * a slot never used is all zeros, so everything below is a no-op on it. */
 void sa_free(struct agent *a, struct ikesa *sa)
 {
+	int used = sa->state != SA_FREE;
 	unsigned int i;
 
-	if (sa->state == SA_FREE)
-		return;
 	for (i = 0; i < AGENT_MAX_CHILD; i++) {
 		struct child_sa *c = &sa->child[i];
 
 		if (c->state == CHILD_FREE)
 			continue;
 		log_info("%s: CHILD_SA %08x_i %08x_o removed from the device",
-			 sa->conn->name, c->spi_in, c->spi_out);
+			 sa->conn ? sa->conn->name : "?", c->spi_in, c->spi_out);
 		device_delete(a, c, 1, 1);
 	}
 	ike_dh_free(sa->dh);
@@ -98,7 +99,8 @@ void sa_free(struct agent *a, struct ikesa *sa)
 	buf_free(&sa->resp, &sa->resp_len);
 	OPENSSL_cleanse(sa, sizeof(*sa));
 	sa->state = SA_FREE;
-	agent_status_write(a);
+	if (used)
+		agent_status_write(a);
 }
 
 void sa_delete_all(struct agent *a)

@@ -89,7 +89,8 @@ void keylog_ike(struct agent *a, const struct ikesa *sa)
 	hex(er, sa->keys.r.ek, el);
 	hex(ai, sa->keys.i.ak, al);
 	hex(ar, sa->keys.r.ak, al);
-	n = snprintf(line, sizeof(line), "\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\n",
+	/* byte fields are bare hex in Wireshark's UAT files, names are quoted */
+	n = snprintf(line, sizeof(line), "%s,%s,%s,%s,\"%s\",%s,%s,\"%s\"\n",
 		     si, sr, ei, er, ike_encr_name(&sa->suite), ai, ar, ike_integ_name(&sa->suite));
 	if (n > 0 && n < (int)sizeof(line))
 		append(a, "ikev2_decryption_table", line, n);

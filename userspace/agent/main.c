@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 	};
 	static struct agent_conf conf;
 	static struct agent a;
+	struct agent_stats status_st = { 0 };
+	uint64_t status_ms = 0;
 	const char *cfg = NULL;
 	char err[512];
 	int c, check = 0, rc = 1;
@@ -327,6 +329,14 @@ int main(int argc, char **argv)
 			rx_socket(&a, a.fd4500, 1);
 		a.now_ms = agent_now_ms();
 		agent_timers(&a);
+		/* counters move without SA changes (drops): refresh once a second */
+		if (a.now_ms - status_ms >= 1000) {
+			status_ms = a.now_ms;
+			if (memcmp(&status_st, &a.st, sizeof(a.st))) {
+				status_st = a.st;
+				agent_status_write(&a);
+			}
+		}
 		if (got_usr1) {
 			got_usr1 = 0;
 			agent_status_write(&a);

@@ -187,7 +187,7 @@ int prop_accept(const struct ike_sa *resp, uint8_t proto, struct ike_suite *s,
 		uint8_t *spi, size_t *spi_len)
 {
 	const struct ike_prop *p;
-	unsigned int i;
+	unsigned int i, seen = 0;
 
 	if (resp->n_prop != 1)
 		return -1;
@@ -199,6 +199,11 @@ int prop_accept(const struct ike_sa *resp, uint8_t proto, struct ike_suite *s,
 	for (i = 0; i < p->n_xf; i++) {
 		const struct ike_xf *x = &p->xf[i];
 
+		/* 3.3.6: the chosen proposal has one transform of each type */
+		if (x->type < 8 && (seen & (1u << x->type)))
+			return -1;
+		if (x->type < 8)
+			seen |= 1u << x->type;
 		switch (x->type) {
 		case IKE_XF_ENCR:
 			s->encr = x->id;
