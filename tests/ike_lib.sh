@@ -41,6 +41,11 @@ charon {
 		vici { socket = unix://$d/charon.vici }
 	}
 }
+# swanctl reads this file too (ike_swanctl): only what it needs, so the
+# VM image carries no more plugins than charon's
+swanctl {
+	load = random openssl pem pkcs1 x509
+}
 EOT
 	cat > "$d/swanctl.conf" <<EOT
 connections {
@@ -77,7 +82,7 @@ ike_charon_start()	# DIR NS
 		"mount --bind $d/run /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
 		> "$d/stdout" 2>&1 &
 	IKE_PIDS="$IKE_PIDS $!"
-	tb_wait 10 test -S "$d/charon.vici" &&
+	tb_wait 30 test -S "$d/charon.vici" &&
 	ike_swanctl "$d" "$2" --load-all --file "$d/swanctl.conf" > "$d/swanctl.log" 2>&1
 }
 
@@ -85,7 +90,8 @@ ike_swanctl()	# DIR NS ARGS...
 {
 	local d=$1 ns=$2
 	shift 2
-	ip netns exec "$ns" timeout 30 swanctl "$@" --uri "unix://$d/charon.vici"
+	STRONGSWAN_CONF=$d/strongswan.conf ip netns exec "$ns" timeout 30 swanctl "$@" \
+		--uri "unix://$d/charon.vici"
 }
 
 ike_charon_keys()	# LOG

@@ -24,7 +24,7 @@ ktap_fail()	# NAME [WHY]
 	KTAP_N=$((KTAP_N + 1))
 	KTAP_FAILED=$((KTAP_FAILED + 1))
 	echo "not ok $KTAP_N - $1"
-	[ -z "$2" ] || echo "# $2"
+	[ -z "${2:-}" ] || echo "# $2"
 }
 
 ktap_skip()	# NAME WHY (a real missing prerequisite)

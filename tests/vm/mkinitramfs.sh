@@ -23,7 +23,12 @@ HOST_BINS=(/usr/bin/ip /usr/bin/ss /usr/sbin/bpftool /usr/sbin/ethtool /bin/bash
 # veth for the test bed, GCM for nicsec.ko, the kernel's own IPsec (XFRM)
 # as an independent ESP peer, virtio_blk for the output disk.
 MODULES=(veth gcm ghash-generic gf128mul crypto_null aesni-intel seqiv echainiv
-	 esp4 xfrm_user virtio_blk bridge)
+	 esp4 xfrm_user virtio_blk bridge tun)
+# strongSwan as the IKE peer of nicsec-agent (kernel-libipsec: ESP in user
+# space over a TUN device), with the plugins tests/ike_lib.sh loads.
+SWAN_BINS=(/usr/lib/ipsec/charon /usr/sbin/swanctl)
+SWAN_PLUGINS=(openssl kdf random nonce pem pkcs1 x509 kernel-libipsec kernel-netlink
+	      socket-default vici)
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,mnt,nicsec}
@@ -47,15 +52,29 @@ for b in "${HOST_BINS[@]}"; do
 	rm -f "$STAGE/bin/$(basename "$b")"
 	copy_with_libs "$b" "$b"
 done
+for b in "${SWAN_BINS[@]}"; do
+	[ -x "$b" ] && copy_with_libs "$b" "$b"
+done
+for p in "${SWAN_PLUGINS[@]}"; do
+	f=/usr/lib/ipsec/plugins/libstrongswan-$p.so
+	[ -f "$f" ] && copy_with_libs "$f" "$f"
+done
+# glibc dlopen()s libgcc_s for pthread_cancel (charon's threads), and
+# charon writes its pid file to /var/run
+install -D -m 0644 /lib/x86_64-linux-gnu/libgcc_s.so.1 "$STAGE/lib/x86_64-linux-gnu/libgcc_s.so.1"
+mkdir -p "$STAGE/var"
+ln -sfn /run "$STAGE/var/run"
 for b in "$BUILD"/bin/* "$BUILD"/tests/bpf/* "$BUILD"/tests/unit/*; do
 	[ -f "$b" ] && [ -x "$b" ] || continue
 	copy_with_libs "$b" "/nicsec/bin/$(basename "$b")"
 done
 mkdir -p "$STAGE/nicsec/bpf" "$STAGE/nicsec/tests"
 cp "$BUILD"/bpf/*.bpf.o "$STAGE/nicsec/bpf/"
-cp "$TOP"/tests/ktap.sh "$TOP"/tests/lib.sh "$TOP"/tests/esp_tshark.sh "$STAGE/nicsec/tests/"
+cp "$TOP"/tests/ktap.sh "$TOP"/tests/lib.sh "$TOP"/tests/esp_tshark.sh "$TOP"/tests/ike_lib.sh \
+	"$STAGE/nicsec/tests/"
 # host namespace tests that also run in the guest, sourced by guest scripts
 cp "$TOP"/tests/net/test_ctl.sh "$STAGE/nicsec/tests/net_test_ctl.sh"
+cp "$TOP"/tests/net/test_agent.sh "$STAGE/nicsec/tests/net_test_agent.sh"
 cp "$TOP"/tests/vm/guest/*.sh "$STAGE/nicsec/tests/"
 cp "$TOP"/kmod/nicsec.ko "$STAGE/nicsec/nicsec.ko"
 # Further modules and files built for the guest (e.g. kunit.ko, test modules)
