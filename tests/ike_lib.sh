@@ -7,7 +7,7 @@
 #   ike_charon_conf DIR LOCAL REMOTE LID RID LTS RTS PROPOSALS ESP [CHILD_EXTRA] [CONN_EXTRA]
 #   ike_charon_start DIR NS          charon with a private /run; waits for vici
 #   ike_swanctl DIR NS ARGS...       swanctl against that charon
-#   ike_charon_keys LOG              "initiator HEX" / "responder HEX" (chd = 4)
+#   ike_charon_keys LOG              "initiator HEX" / "responder HEX" (needs IKE_CHARON_CHD=4)
 #   ike_agent_conf FILE LOCAL REMOTE LID RID LTS RTS PROPOSALS ESP START PSKFILE [DEV_ADDR KEY] [CHILD_EXTRA] [CONN_EXTRA]
 #   ike_agent_start NS CONF DIR [nicsec-agent options]   waits for "ready"
 #   ike_stop_all                     ends every process these started
@@ -33,7 +33,7 @@ charon {
 			path = $d/charon.log
 			default = 1
 			ike = 2
-			chd = 4
+			chd = ${IKE_CHARON_CHD:-1}
 			flush_line = yes
 		}
 	}

@@ -85,7 +85,7 @@ chmod 700 "$TMP"
 mkdir -p "$TMP/a" "$TMP/b" "$BUILD/bench"
 
 # charon's log at level 1 for every subsystem (the helper's default logs
-# ike 2 and chd 4, the keys): less to write, and no keys on disk.
+# ike at level 2; chd 4, the keys, only if a test asks): less to write.
 charon_quiet()	# DIR
 {
 	sed -i -e 's/^\(\t*\)ike = 2$/\1ike = 1/' -e 's/^\(\t*\)chd = 4$/\1chd = 1/' "$1/strongswan.conf"

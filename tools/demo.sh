@@ -77,11 +77,10 @@ ike_agent_start "$TB_VM" "$D/agent.conf" "$D/agent" --keylog "$D/keylog" ||
 	die "nicsec-agent did not start: $(cat "$D/agent/agent.log")"
 ike_charon_conf "$D/cli" $TB_CLI_ADDR $TB_VM_ADDR cli vm $CLI_IN/32 $VM_IN/32 \
 	aes128gcm16-prfsha256-x25519 aes128gcm16
-sed -i 's/chd = 4/chd = 1/' "$D/cli/strongswan.conf"	# charon: no key dumps
 ike_charon_start "$D/cli" "$TB_CLI" || die "charon did not start"
 sed 's/^/   /' "$D/agent/agent.log"
 
-cli tcpdump -Z root -n -i cli0 --immediate-mode -U -w "$D/wire.pcap" 2> "$D/tcpdump.log" &
+ip netns exec "$TB_CLI" tcpdump -Z root -n -i cli0 --immediate-mode -U -w "$D/wire.pcap" 2> "$D/tcpdump.log" &
 DUMP=$!
 BG="$BG $DUMP"
 tb_wait 10 grep -q 'listening on' "$D/tcpdump.log"
@@ -93,7 +92,7 @@ grep -E 'selected proposal|established|CHILD_SA' "$D/initiate.log" | sed 's/^/  
 grep -E 'IKE SA|CHILD_SA' "$D/agent/agent.log" | sed 's/^/   /'
 
 step "4. echo session and bulk transfer through the device"
-vm "$TB_BIN/nstraffic" udp-echo -b $VM_IN -p 7000 -n 20 -t 15 > /dev/null &
+ip netns exec "$TB_VM" "$TB_BIN/nstraffic" udp-echo -b $VM_IN -p 7000 -n 20 -t 15 > /dev/null &
 BG="$BG $!"
 tb_wait 5 sh -c "ip netns exec $TB_VM ss -Hlun 'sport = :7000' | grep -q ."
 printf '   '
@@ -101,7 +100,7 @@ cli "$TB_BIN/nstraffic" udp-send -a $VM_IN -p 7000 -n 20 -s 300 -t 10 -L "$D/udp
 	die "UDP echo failed"
 printf '   '
 cli ping -c 3 -i 0.2 -W 2 $VM_IN | tail -2 | head -1 || die "ping failed"
-vm "$TB_BIN/nstraffic" tcp-echo -b $VM_IN -p 7001 -t 20 > /dev/null &
+ip netns exec "$TB_VM" "$TB_BIN/nstraffic" tcp-echo -b $VM_IN -p 7001 -t 20 > /dev/null &
 srv=$!
 tb_wait 5 sh -c "ip netns exec $TB_VM ss -Hltn 'sport = :7001' | grep -q ."
 printf '   '

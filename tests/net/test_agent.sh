@@ -108,7 +108,8 @@ agent_run()
 	local child=${4:-} conn=${5:-}
 	shift 5 2>/dev/null || shift $#
 	[ -z "${IKE_AGENT_PID:-}" ] || agent_stop
-	ike_agent_conf "$TMP/agent.conf" $TB_VM_ADDR $TB_CLI_ADDR vm cli $VM_IN/32 $CLI_IN/32 \
+	ike_agent_conf "$TMP/agent.conf" $TB_VM_ADDR $TB_CLI_ADDR vm cli \
+		"${AG_LTS:-$VM_IN/32}" "${AG_RTS:-$CLI_IN/32}" \
 		"$prop" "$esp" "$start" "$TMP/psk" $CTL "$TB_RUN/agent.key" "$child" "$conn"
 	ike_agent_start "$TB_VM" "$TMP/agent.conf" "$TMP/agent" "$@"
 }
@@ -125,7 +126,7 @@ agent_stop()
 charon_load()
 {
 	IKE_CHARON_PSK=${5:-} ike_charon_conf "$TMP/cli" $TB_CLI_ADDR $TB_VM_ADDR cli vm \
-		$CLI_IN/32 $VM_IN/32 "$1" "$2" "${3:-}" "${4:-}"
+		"${CH_LTS:-$CLI_IN/32}" "${CH_RTS:-$VM_IN/32}" "$1" "$2" "${3:-}" "${4:-}"
 	ike_swanctl "$TMP/cli" "$TB_CLI" --load-all --file "$TMP/cli/swanctl.conf" > /dev/null 2>&1
 }
 
@@ -143,7 +144,7 @@ udp_echo_ok()	# COUNT: datagrams cli -> vm echoed intact
 }
 
 # Long-running UDP echo server on the vm side for every test.
-vm "$TB_BIN/nstraffic" udp-echo -b $VM_IN -p 7000 -n 1000000 -t 600 > /dev/null &
+ip netns exec "$TB_VM" "$TB_BIN/nstraffic" udp-echo -b $VM_IN -p 7000 -n 1000000 -t 400 > /dev/null &
 BG="$BG $!"
 tb_wait 5 sh -c "ip netns exec $TB_VM ss -Hlun 'sport = :7000' | grep -q ."
 
@@ -159,7 +160,7 @@ fi
 
 # ---- 1. strongSwan initiates -----------------------------------------------
 CAP=$TMP/wire.pcap
-cli timeout 120 tcpdump -Z root -n -i cli0 --immediate-mode -U -w "$CAP" 2> "$TMP/tcpdump.log" &
+ip netns exec "$TB_CLI" timeout 120 tcpdump -Z root -n -i cli0 --immediate-mode -U -w "$CAP" 2> "$TMP/tcpdump.log" &
 DUMP=$!
 BG="$BG $DUMP"
 tb_wait 10 grep -q 'listening on' "$TMP/tcpdump.log"
@@ -172,7 +173,7 @@ cli "$TB_BIN/nstraffic" udp-send -a $VM_IN -p 7000 -n 50 -s 300 -t 15 -L "$TMP/u
 	> "$TMP/udp.out"
 expect "50 UDP datagrams echoed intact" "udp: sent 50, echoed intact 50, corrupt 0, lost 0" \
 	"$(cat "$TMP/udp.out")"
-vm "$TB_BIN/nstraffic" tcp-echo -b $VM_IN -p 7001 -t 20 > /dev/null &
+ip netns exec "$TB_VM" "$TB_BIN/nstraffic" tcp-echo -b $VM_IN -p 7001 -t 20 > /dev/null &
 srv=$!
 tb_wait 5 sh -c "ip netns exec $TB_VM ss -Hltn 'sport = :7001' | grep -q ."
 ktap_check "1 MiB of TCP echoed intact" cli "$TB_BIN/nstraffic" tcp-send -a $VM_IN -p 7001 \
@@ -234,7 +235,7 @@ else
 fi
 ktap_check "ping, then 50 UDP datagrams and 1 MiB TCP through the device" eval "
 	cli ping -c 2 -i 0.2 -W 2 $VM_IN >/dev/null && udp_echo_ok 50 &&
-	{ vm $TB_BIN/nstraffic tcp-echo -b $VM_IN -p 7001 -t 20 >/dev/null & sleep 0.3;
+	{ ip netns exec $TB_VM $TB_BIN/nstraffic tcp-echo -b $VM_IN -p 7001 -t 20 >/dev/null & sleep 0.3;
 	  cli $TB_BIN/nstraffic tcp-send -a $VM_IN -p 7001 -B 1048576 -t 20; }"
 expect "no key log without --keylog" "" "$(ls "$TMP/keylog")"
 charon_terminate
@@ -323,6 +324,18 @@ else
 fi
 charon_terminate
 
+# ---- 5b. the session's 5-tuple as traffic selectors --------------------------------
+AG_LTS="$VM_IN/32[udp/7000]" AG_RTS="$CLI_IN/32[udp/7100]" agent_run no
+CH_LTS="$CLI_IN/32[udp/7100]" CH_RTS="$VM_IN/32[udp/7000]" charon_load "$ALL_IKE" aes128gcm16
+initiate > /dev/null 2>&1
+out=$(cli "$TB_BIN/nstraffic" udp-send -a $VM_IN -p 7000 -P 7100 -n 10 -s 200 -t 10)
+expect "5-tuple selectors (udp 7100 -> 7000): narrowed, on the device, 10 datagrams echoed" \
+	"10.78.0.1/32[udp/7000] 10.78.0.2/32[udp/7100] 2 udp: sent 10, echoed intact 10, corrupt 0, lost 0" \
+	"$(jq -r '.ike_sas[0].child_sas[0] | "\(.local_ts) \(.remote_ts)"' "$TMP/agent/status.json") \
+$(dev_sa_count) $out"
+charon_terminate
+charon_load "$ALL_IKE" aes128gcm16
+
 # ---- 6. refusals ---------------------------------------------------------------
 agent_run no
 ike_psk_file "$TMP/wrong.psk" "not the agent's secret"
@@ -335,6 +348,13 @@ agent_run no aes128gcm16-prfsha256-x25519
 initiate > "$TMP/init.log" 2>&1
 expect "no common IKE proposal: NO_PROPOSAL_CHOSEN, nothing on the device" "1 0" \
 	"$(grep -c 'received NO_PROPOSAL_CHOSEN' "$TMP/init.log") $(dev_sa_count)"
+CH_RTS=10.78.0.9/32 charon_load "$ALL_IKE" aes128gcm16
+agent_run no
+initiate > "$TMP/init.log" 2>&1
+sleep 1.2	# the status file is refreshed once a second
+expect "selectors outside the configured ones: TS_UNACCEPTABLE, nothing on the device" "1 1 0" \
+	"$(grep -c 'received TS_UNACCEPTABLE' "$TMP/init.log") $(stat_of ts_unacceptable) $(dev_sa_count)"
+charon_terminate
 charon_load "$ALL_IKE" aes256gcm16
 agent_run no "" aes128gcm16
 initiate > "$TMP/init.log" 2>&1

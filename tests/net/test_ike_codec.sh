@@ -14,6 +14,7 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ktap.sh"
+. "$(dirname "$0")/../ike_lib.sh"
 
 IKEDUMP=$TB_BIN/ikedump
 PREFIX=ik$$-
@@ -24,12 +25,8 @@ BG_PIDS=
 cleanup()
 {
 	local p
-	for p in $BG_PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $BG_PIDS; do
-		tb_wait 10 sh -c "! kill -0 $p" || kill -KILL "$p" 2>/dev/null
-	done
+	IKE_PIDS="$IKE_PIDS $BG_PIDS"
+	ike_stop_all
 	ip netns del "$NS_VM" 2>/dev/null
 	ip netns del "$NS_CLI" 2>/dev/null
 	[ -z "$TMP" ] || rm -rf "$TMP"
@@ -47,55 +44,14 @@ done
 umask 077
 TMP=$(mktemp -d /tmp/nicsec-ike-codec.XXXXXX) || exit 1
 
-# side, local, remote, id, remote id, IKE proposals, inner local, inner remote
-charon_conf()
+# charon's configuration and start-up: tests/ike_lib.sh
+IKE_CHARON_PSK="nicsec codec test only"
+charon_conf()	# SIDE LOCAL REMOTE ID REMOTE_ID PROPOSALS INNER_LOCAL INNER_REMOTE
 {
-	local d=$TMP/$1
-	mkdir -p "$d/run"
-	cat > "$d/strongswan.conf" <<EOT
-charon {
-	load_modular = no
-	load = openssl kdf random nonce kernel-libipsec kernel-netlink socket-default vici
-	filelog { log { path = $d/charon.log
-		default = 1 } }
-	plugins { vici { socket = unix://$d/charon.vici } }
+	ike_charon_conf "$TMP/$1" "$2" "$3" "$4" "$5" "$7/32" "$8/32" "$6" \
+		"aes256gcm16, aes128gcm16"
 }
-EOT
-	cat > "$d/swanctl.conf" <<EOT
-connections { c {
-	version = 2
-	local_addrs = $2
-	remote_addrs = $3
-	encap = yes
-	proposals = $6
-	local { auth = psk
-		id = $4 }
-	remote { auth = psk
-		id = $5 }
-	children { s {
-		esp_proposals = aes256gcm16, aes128gcm16
-		local_ts = $7/32
-		remote_ts = $8/32
-		mode = tunnel
-	} }
-} }
-secrets { ike-1 { id-1 = vm
-	id-2 = cli
-	secret = "nicsec codec test only" } }
-EOT
-}
-
-charon_start()	# SIDE NS
-{
-	local d=$TMP/$1
-	ip netns exec "$2" unshare -m --propagation private sh -c \
-		"mount --bind $d/run /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
-		> "$d/stdout" 2>&1 &
-	BG_PIDS="$BG_PIDS $!"
-	tb_wait 10 test -S "$d/charon.vici" &&
-	ip netns exec "$2" swanctl --load-all --file "$d/swanctl.conf" \
-		--uri "unix://$d/charon.vici" > "$d/swanctl.log" 2>&1
-}
+charon_start() { ike_charon_start "$TMP/$1" "$2"; }	# SIDE NS
 
 if ! tb_ns_add "$NS_VM" || ! tb_ns_add "$NS_CLI" ||
    ! tb_link "$NS_VM" v0 1500 "$NS_CLI" c0 1500 ||

@@ -17,6 +17,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../ktap.sh"
 . "$(dirname "$0")/../esp_tshark.sh"
+. "$(dirname "$0")/../ike_lib.sh"
 
 ESPGEN=$TB_BIN/espgen
 NSTRAFFIC=$TB_BIN/nstraffic
@@ -28,12 +29,8 @@ BG_PIDS=
 cleanup()
 {
 	local p
-	for p in $BG_PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $BG_PIDS; do
-		tb_wait 10 sh -c "! kill -0 $p" || kill -KILL "$p" 2>/dev/null
-	done
+	IKE_PIDS="$IKE_PIDS $BG_PIDS"
+	ike_stop_all
 	ip netns del "$NS_VM" 2>/dev/null
 	ip netns del "$NS_CLI" 2>/dev/null
 	[ -z "$TMP" ] || rm -rf "$TMP"
@@ -52,87 +49,17 @@ umask 077
 TMP=$(mktemp -d /tmp/nicsec-oracles-ss.XXXXXX) || exit 1
 chmod 700 "$TMP"
 
-# side, outer local, outer remote, id, remote id, inner local, inner remote
-charon_conf()
+# charon's configuration, start-up and key extraction: tests/ike_lib.sh
+# (chd = 4 makes charon log the ESP keys this test checks against)
+IKE_CHARON_PSK="nicsec oracle test only"
+IKE_CHARON_CHD=4
+charon_conf()	# SIDE LOCAL REMOTE ID REMOTE_ID INNER_LOCAL INNER_REMOTE
 {
-	local d=$TMP/$1
-	mkdir -p "$d/run"
-	cat > "$d/strongswan.conf" <<EOT
-charon {
-	load_modular = no
-	# openssl first (AES-NI); kernel-libipsec before kernel-netlink
-	load = openssl kdf random nonce kernel-libipsec kernel-netlink socket-default vici
-	filelog {
-		log {
-			path = $d/charon.log
-			default = 1
-			chd = 4
-			flush_line = yes
-		}
-	}
-	plugins {
-		vici { socket = unix://$d/charon.vici }
-	}
+	ike_charon_conf "$TMP/$1" "$2" "$3" "$4" "$5" "$6/32" "$7/32" \
+		aes128gcm16-prfsha256-ecp256 aes128gcm16
 }
-EOT
-	cat > "$d/swanctl.conf" <<EOT
-connections {
-	c {
-		version = 2
-		local_addrs = $2
-		remote_addrs = $3
-		encap = yes
-		proposals = aes128gcm16-prfsha256-ecp256
-		local { auth = psk
-			id = $4 }
-		remote { auth = psk
-			id = $5 }
-		children { s {
-			esp_proposals = aes128gcm16
-			local_ts = $6/32
-			remote_ts = $7/32
-			mode = tunnel
-		} }
-	}
-}
-secrets { ike-1 { id-1 = vm
-	id-2 = cli
-	secret = "nicsec oracle test only" } }
-EOT
-}
-
-# charon in NS with a private /run (it hard-codes /var/run/charon.pid)
-charon_start()	# SIDE NS
-{
-	local d=$TMP/$1
-	ip netns exec "$2" unshare -m --propagation private sh -c \
-		"mount --bind $d/run /run && STRONGSWAN_CONF=$d/strongswan.conf exec /usr/lib/ipsec/charon" \
-		> "$d/stdout" 2>&1 &
-	BG_PIDS="$BG_PIDS $!"
-	tb_wait 10 test -S "$d/charon.vici" &&
-	ip netns exec "$2" swanctl --load-all --file "$d/swanctl.conf" \
-		--uri "unix://$d/charon.vici" > "$d/swanctl.log" 2>&1
-}
-
-# "initiator HEX" and "responder HEX" (key | salt) from a chd=4 log
-charon_keys()	# LOG
-{
-	awk '
-	/encryption (initiator|responder) key => [0-9]+ bytes/ {
-		who = ($0 ~ /initiator/) ? "initiator" : "responder"
-		match($0, /=> [0-9]+ bytes/); want = substr($0, RSTART + 3, RLENGTH - 9) + 0
-		hex = ""; next
-	}
-	who != "" && match($0, /\[CHD\] +[0-9]+: /) {
-		# 16 "XX " columns, then the ASCII rendering
-		n = split(substr($0, RSTART + RLENGTH, 48), t, " ")
-		for (i = 1; i <= n && length(hex) < 2 * want; i++)
-			if (t[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) hex = hex tolower(t[i])
-		if (length(hex) == 2 * want) { print who, hex; who = "" }
-		next
-	}
-	{ who = "" }' "$1"
-}
+charon_start() { ike_charon_start "$TMP/$1" "$2"; }	# SIDE NS
+charon_keys() { ike_charon_keys "$1"; }			# LOG
 
 kv()	# FIELD...: espgen open lines -> the named fields
 {

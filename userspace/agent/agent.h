@@ -209,6 +209,8 @@ int child_up(struct agent *a, struct ikesa *sa, struct child_sa *c, int we_init,
 	     const uint8_t *gir, size_t gir_len, const uint8_t *ni, size_t ni_len,
 	     const uint8_t *nr, size_t nr_len, int delay_out);
 uint32_t child_new_spi(void);
+/* A free CHILD_SA slot of @sa, NULL if all are in use. */
+struct child_sa *child_slot(struct ikesa *sa);
 int find_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
 void child_out_install(struct agent *a, struct ikesa *sa, struct child_sa *c);
 

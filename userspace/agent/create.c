@@ -25,16 +25,6 @@
 #define REKEY_RETRY_MS	5000
 #define REKEYED_GRACE_MS 30000
 
-static struct child_sa *child_slot(struct ikesa *sa)
-{
-	unsigned int i;
-
-	for (i = 0; i < AGENT_MAX_CHILD; i++)
-		if (sa->child[i].state == CHILD_FREE)
-			return &sa->child[i];
-	return NULL;
-}
-
 static void child_clear(struct child_sa *c)
 {
 	OPENSSL_cleanse(c, sizeof(*c));

@@ -187,7 +187,7 @@ static void ike_schedule(struct agent *a, struct ikesa *sa)
 	sa->rekey_at_ms = a->now_ms + (uint64_t)(t - jitter) * 1000;
 }
 
-static struct child_sa *child_slot(struct ikesa *sa)
+struct child_sa *child_slot(struct ikesa *sa)
 {
 	unsigned int i;
 

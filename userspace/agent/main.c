@@ -124,7 +124,7 @@ void agent_status_write(struct agent *a)
 {
 	const struct agent_stats *s = &a->st;
 	char tmp[PATH_MAX], l[64], r[64];
-	unsigned int i, j, n = 0;
+	unsigned int i, j, m, n = 0;
 	FILE *f;
 
 	if (!a->status_path)
@@ -148,12 +148,9 @@ void agent_status_write(struct agent *a)
 			ntohs(sa->peer.sin_port), sa->suite.encr, sa->suite.encr_bits,
 			sa->suite.prf, sa->suite.dh,
 			(unsigned long long)(a->now_ms - sa->created_ms));
-		for (j = 0; j < AGENT_MAX_CHILD; j++) {
+		for (j = 0, m = 0; j < AGENT_MAX_CHILD; j++) {
 			const struct child_sa *c = &sa->child[j];
-			static unsigned int m;
 
-			if (!j)
-				m = 0;
 			if (c->state == CHILD_FREE)
 				continue;
 			ts_str(&c->ts_l, l, sizeof(l));
