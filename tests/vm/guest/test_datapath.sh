@@ -120,7 +120,9 @@ for mode in adapter switch; do
 	listening "$TB_CLI" u 4500
 
 	# ---- ESP both ways through the device, captured on the wire -------
-	ip netns exec "$TB_CLI" tcpdump -q -n -U -Z root --immediate-mode -i cli0 -s 0 \
+	# (a 16 MiB capture buffer: with the default 2 MiB the emulated CPU once
+	# lost the last segments of the 1 MiB TCP burst to the capture)
+	ip netns exec "$TB_CLI" tcpdump -q -n -U -Z root --immediate-mode -B 16384 -i cli0 -s 0 \
 		-w "$OUT/wire.pcap" 'udp or icmp or tcp' 2>>"$OUT/apps.log" &
 	DUMP=$!
 	sleep 1
