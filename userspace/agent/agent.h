@@ -70,6 +70,7 @@ struct child_sa {
 	uint64_t created_ms, installed_us;	/* install latency, for status */
 	uint64_t rekey_at_ms, expire_at_ms;
 	uint64_t last_bytes, last_active_ms;	/* inactivity (device counters) */
+	uint64_t idle_check_ms;			/* last QUERY of those counters */
 	/* Rekey responder: the new outbound direction waits until the peer
 	 * deleted the old CHILD_SA (or OUT_DELAY_MS passed), so nothing we send
 	 * reaches it before it installed the new inbound SA. */
@@ -166,6 +167,8 @@ uint64_t agent_now_us(void);
 void agent_status_write(struct agent *a);
 
 /* ---- ike_sa.c ---- */
+/* Wipe and free a message buffer, and zero its pointer and length. */
+void buf_free(uint8_t **p, size_t *len);
 struct ikesa *sa_new(struct agent *a, const struct conf_conn *conn, int initiator);
 void sa_free(struct agent *a, struct ikesa *sa);
 struct ikesa *sa_by_spi(struct agent *a, const uint8_t *spi_i, const uint8_t *spi_r);
@@ -227,6 +230,8 @@ void info_rx_request(struct agent *a, struct ikesa *sa, uint32_t msgid,
 		     const struct ike_msg *in);
 void info_rx_response(struct agent *a, struct ikesa *sa, enum sa_pending p,
 		      const struct ike_msg *in);
+/* Schedule the IKE SA's rekey from configuration (10% jitter). */
+void ike_schedule(struct agent *a, struct ikesa *sa);
 /* Schedule the child's rekey and expiry from configuration (with jitter). */
 void child_schedule(struct agent *a, struct ikesa *sa, struct child_sa *c);
 
@@ -262,6 +267,16 @@ int prop_select_ike(const struct conf_conn *conn, const struct ike_sa *offer,
 		    uint16_t ke_hint, struct ike_suite *s, uint8_t *num, uint8_t *spi, size_t *spi_len);
 int prop_select_esp(const struct conf_child *ch, const struct ike_sa *offer, int need_dh,
 		    struct ike_suite *s, uint8_t *num, uint32_t *spi);
+/*
+ * Is @s (an answer's choice) among our configured @list? Encryption, key
+ * size and integrity always match; PROP_PRF and PROP_DH add those. (An IKE
+ * SA rekey offers every configured suite with the current group, so its
+ * answer's group need not be a listed one's.)
+ */
+#define PROP_PRF	1
+#define PROP_DH		2
+int prop_listed(const struct ike_suite *list, unsigned int n, const struct ike_suite *s,
+		unsigned int match);
 /* Parse the response's single proposal into @s; 0 or -1. */
 int prop_accept(const struct ike_sa *resp, uint8_t proto, struct ike_suite *s,
 		uint8_t *spi, size_t *spi_len);

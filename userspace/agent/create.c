@@ -163,18 +163,6 @@ int dpd_start(struct agent *a, struct ikesa *sa)
 
 /* ---- answers to our requests ---- */
 
-static int has_suite(const struct ike_suite *list, unsigned int n, const struct ike_suite *s,
-		     int ike)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i].encr == s->encr && list[i].encr_bits == s->encr_bits &&
-		    list[i].integ == s->integ && (!ike || list[i].prf == s->prf))
-			return 1;
-	return 0;
-}
-
 /* Move the CHILD_SAs of @old to @nsa (IKE SA rekey, 2.18). */
 static void children_move(struct ikesa *old, struct ikesa *nsa)
 {
@@ -211,12 +199,7 @@ static struct ikesa *ike_successor(struct agent *a, struct ikesa *sa, int we_ini
 	nsa->state = SA_ESTABLISHED;
 	nsa->established_ms = a->now_ms;
 	nsa->last_rx_ms = a->now_ms;
-	if (sa->conn->rekey_time) {
-		uint32_t r, t = sa->conn->rekey_time;
-
-		ike_random(&r, sizeof(r));
-		nsa->rekey_at_ms = a->now_ms + (uint64_t)(t - r % (t / 10 + 1)) * 1000;
-	}
+	ike_schedule(a, nsa);
 	children_move(sa, nsa);
 	sa->state = SA_REKEYED;
 	sa->half_open_deadline_ms = a->now_ms + REKEYED_GRACE_MS;
@@ -247,7 +230,7 @@ static void ike_rekey_response(struct agent *a, struct ikesa *sa, const struct i
 	}
 	if (!p_sa || !p_nr || !p_ke || ike_pld_sa(p_sa->body, p_sa->len, resp) ||
 	    prop_accept(resp, IKE_PROTO_IKE, &s, spi, &spi_len) || spi_len != 8 ||
-	    !has_suite(sa->conn->ike, sa->conn->n_ike, &s, 1) || s.dh != sa->suite.dh ||
+	    !prop_listed(sa->conn->ike, sa->conn->n_ike, &s, PROP_PRF) || s.dh != sa->suite.dh ||
 	    ike_pld_nonce(p_nr->body, p_nr->len, &nr) || ike_pld_ke(p_ke->body, p_ke->len, &ke) ||
 	    ke.group != s.dh ||
 	    ike_dh_shared(sa->x_dh, ke.data, ke.len, gir, sizeof(gir), &gir_len)) {
@@ -294,7 +277,7 @@ static void child_rekey_response(struct agent *a, struct ikesa *sa, const struct
 	}
 	if (!p_sa || !p_nr || !p_tsi || !p_tsr || ike_pld_sa(p_sa->body, p_sa->len, resp) ||
 	    prop_accept(resp, IKE_PROTO_ESP, &c->suite, spi, &spi_len) ||
-	    !has_suite(sa->conn->child.esp, sa->conn->child.n_esp, &c->suite, 0) ||
+	    !prop_listed(sa->conn->child.esp, sa->conn->child.n_esp, &c->suite, 0) ||
 	    ike_pld_nonce(p_nr->body, p_nr->len, &nr) ||
 	    ike_pld_ts(p_tsi->body, p_tsi->len, tsi) || ike_pld_ts(p_tsr->body, p_tsr->len, tsr) ||
 	    ts_narrow(&sa->conn->child, tsi, tsr, &c->ts_l, &c->ts_r)) {

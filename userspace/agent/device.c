@@ -104,7 +104,7 @@ static int install_one(struct ikesa *sa, struct child_sa *c, int out, uint8_t *k
 	OPENSSL_cleanse(&s, sizeof(s));
 	if (err)
 		log_err("%s: INSTALL %s SA %08x: %s", conn->name, out ? "outbound" : "inbound",
-			s.spi ? s.spi : (out ? c->spi_out : c->spi_in), nicsec_ctl_strerror(err));
+			out ? c->spi_out : c->spi_in, nicsec_ctl_strerror(err));
 	return err;
 }
 

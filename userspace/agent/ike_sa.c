@@ -15,23 +15,19 @@
 #include <sys/socket.h>
 #include <openssl/crypto.h>
 #include "agent.h"
+#include "hex.h"
 #include "log.h"
 
 static const uint8_t zero_spi[8];
 
 const char *sa_name(const struct ikesa *sa)
 {
-	static char buf[64];
-	unsigned int i, n = 0;
+	static char buf[40];
+	char i[17], r[17];
 
-	for (i = 0; i < 8; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%02x", sa->spi_i[i]);
-	buf[n++] = '_';
-	buf[n++] = 'i';
-	buf[n++] = ':';
-	for (i = 0; i < 8; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%02x", sa->spi_r[i]);
-	snprintf(buf + n, sizeof(buf) - n, "_r");
+	hex_encode(sa->spi_i, 8, i, sizeof(i));
+	hex_encode(sa->spi_r, 8, r, sizeof(r));
+	snprintf(buf, sizeof(buf), "%s_i:%s_r", i, r);
 	return buf;
 }
 
@@ -65,7 +61,7 @@ struct ikesa *sa_new(struct agent *a, const struct conf_conn *conn, int initiato
 	return NULL;
 }
 
-static void buf_free(uint8_t **p, size_t *len)
+void buf_free(uint8_t **p, size_t *len)
 {
 	if (*p) {
 		OPENSSL_cleanse(*p, *len);
@@ -501,13 +497,22 @@ static void sa_retransmit(struct agent *a, struct ikesa *sa)
 	sa_xmit(a, sa, sa->req, sa->req_len);
 }
 
-/* Inactivity: the device's counters of the CHILD_SA did not move. */
+/*
+ * Inactivity: the device's counters of the CHILD_SA did not move. Asking
+ * costs two QUERY round trips on the control channel, so at most once per
+ * IDLE_CHECK_MS, not on every pass of the event loop.
+ */
+#define IDLE_CHECK_MS	1000
+
 static int child_idle(struct agent *a, const struct ikesa *sa, struct child_sa *c)
 {
 	uint32_t idle = sa->conn->child.inactivity;
 	uint64_t bytes;
 
-	if (!idle || device_bytes(a, c, &bytes))
+	if (!idle || a->now_ms - c->idle_check_ms < IDLE_CHECK_MS)
+		return 0;
+	c->idle_check_ms = a->now_ms;
+	if (device_bytes(a, c, &bytes))
 		return 0;
 	if (bytes != c->last_bytes) {
 		c->last_bytes = bytes;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <openssl/crypto.h>
 #include "agent.h"
+#include "hex.h"
 #include "log.h"
 
 #define PSK_MAX 256
@@ -55,18 +56,11 @@ static int psk_read(const char *path, uint8_t *psk, size_t *len)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
 	if (n > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
-		ssize_t i;
+		int r = hex_decode((const char *)buf + 2, n - 2, psk, PSK_MAX);
 
-		if ((n - 2) % 2)
+		if (r < 0)
 			goto bad_hex;
-		for (i = 2; i < n; i += 2) {
-			char h[3] = { buf[i], buf[i + 1], 0 }, *end;
-
-			psk[(i - 2) / 2] = strtoul(h, &end, 16);
-			if (*end)
-				goto bad_hex;
-		}
-		*len = (n - 2) / 2;
+		*len = r;
 	} else {
 		if (n > PSK_MAX)
 			goto bad_hex;
@@ -81,6 +75,7 @@ static int psk_read(const char *path, uint8_t *psk, size_t *len)
 	return 0;
 bad_hex:
 	OPENSSL_cleanse(buf, sizeof(buf));
+	OPENSSL_cleanse(psk, PSK_MAX);
 	log_err("PSK file %s: bad hex or too long", path);
 	return -1;
 }
@@ -119,16 +114,8 @@ static void init_state_free(struct ikesa *sa)
 {
 	ike_dh_free(sa->dh);
 	sa->dh = NULL;
-	if (sa->init_req) {
-		OPENSSL_cleanse(sa->init_req, sa->init_req_len);
-		free(sa->init_req);
-	}
-	if (sa->init_resp) {
-		OPENSSL_cleanse(sa->init_resp, sa->init_resp_len);
-		free(sa->init_resp);
-	}
-	sa->init_req = sa->init_resp = NULL;
-	sa->init_req_len = sa->init_resp_len = 0;
+	buf_free(&sa->init_req, &sa->init_req_len);
+	buf_free(&sa->init_resp, &sa->init_resp_len);
 }
 
 static void natd_pair(struct ike_buf *b, const uint8_t *spi_i, const uint8_t *spi_r,
@@ -175,7 +162,7 @@ void child_schedule(struct agent *a, struct ikesa *sa, struct child_sa *c)
 	c->last_active_ms = a->now_ms;
 }
 
-static void ike_schedule(struct agent *a, struct ikesa *sa)
+void ike_schedule(struct agent *a, struct ikesa *sa)
 {
 	uint32_t t = sa->conn->rekey_time, jitter = 0, r;
 
@@ -314,10 +301,10 @@ static int init_send(struct agent *a, struct ikesa *sa)
 		free(msg);
 		return -EMSGSIZE;
 	}
-	free(sa->init_req);
+	buf_free(&sa->init_req, &sa->init_req_len);
 	sa->init_req = memdup(msg, len);
 	sa->init_req_len = len;
-	free(sa->req);
+	buf_free(&sa->req, &sa->req_len);
 	sa->req = msg;
 	sa->req_len = len;
 	sa->req_tries = 1;
@@ -353,19 +340,6 @@ static int conn_has_group(const struct conf_conn *conn, uint16_t g)
 
 	for (i = 0; i < conn->n_ike; i++)
 		if (conn->ike[i].dh == g)
-			return 1;
-	return 0;
-}
-
-static int conn_has_suite(const struct ike_suite *list, unsigned int n,
-			  const struct ike_suite *s, int ike)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i].encr == s->encr && list[i].encr_bits == s->encr_bits &&
-		    list[i].integ == s->integ && (!ike || (list[i].prf == s->prf &&
-		    list[i].dh == s->dh)))
 			return 1;
 	return 0;
 }
@@ -446,7 +420,7 @@ void init_rx_response(struct agent *a, struct ikesa *sa, const uint8_t *buf,
 	if (!p_sa || !p_ke || !p_nr || ike_pld_sa(p_sa->body, p_sa->len, &resp) ||
 	    ike_pld_ke(p_ke->body, p_ke->len, &ke) || ike_pld_nonce(p_nr->body, p_nr->len, &nr) ||
 	    prop_accept(&resp, IKE_PROTO_IKE, &sa->suite, spi, &spi_len) ||
-	    !conn_has_suite(sa->conn->ike, sa->conn->n_ike, &sa->suite, 1) ||
+	    !prop_listed(sa->conn->ike, sa->conn->n_ike, &sa->suite, PROP_PRF | PROP_DH) ||
 	    sa->suite.dh != sa->ke_group || ke.group != sa->ke_group ||
 	    !memcmp(m->hdr.spi_r, "\0\0\0\0\0\0\0\0", 8)) {
 		a->st.drop_parse++;
@@ -473,9 +447,7 @@ void init_rx_response(struct agent *a, struct ikesa *sa, const uint8_t *buf,
 		sa_free(a, sa);
 		return;
 	}
-	free(sa->req);
-	sa->req = NULL;
-	sa->req_len = 0;
+	buf_free(&sa->req, &sa->req_len);
 	sa->pending = P_NONE;
 	sa->my_msgid = 1;
 	keylog_ike(a, sa);
@@ -610,7 +582,7 @@ void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *i
 	if (!c || !tsi || !tsr || !p_sa || !p_tsi || !p_tsr ||
 	    ike_pld_sa(p_sa->body, p_sa->len, &resp) ||
 	    prop_accept(&resp, IKE_PROTO_ESP, &c->suite, spi, &spi_len) ||
-	    !conn_has_suite(sa->conn->child.esp, sa->conn->child.n_esp, &c->suite, 0) ||
+	    !prop_listed(sa->conn->child.esp, sa->conn->child.n_esp, &c->suite, 0) ||
 	    ike_pld_ts(p_tsi->body, p_tsi->len, tsi) || ike_pld_ts(p_tsr->body, p_tsr->len, tsr) ||
 	    ts_narrow(&sa->conn->child, tsi, tsr, &c->ts_l, &c->ts_r)) {
 		log_warn("%s: CHILD_SA in the IKE_AUTH response is not what we proposed",

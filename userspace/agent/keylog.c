@@ -20,19 +20,8 @@
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include "agent.h"
+#include "hex.h"
 #include "log.h"
-
-static void hex(char *out, const uint8_t *p, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * len] = 0;
-}
 
 static void append(struct agent *a, const char *name, const char *line, size_t len)
 {
@@ -83,12 +72,12 @@ void keylog_ike(struct agent *a, const struct ikesa *sa)
 
 	if (!a->keylog_dir || el <= 0 || al < 0)
 		return;
-	hex(si, sa->spi_i, 8);
-	hex(sr, sa->spi_r, 8);
-	hex(ei, sa->keys.i.ek, el);
-	hex(er, sa->keys.r.ek, el);
-	hex(ai, sa->keys.i.ak, al);
-	hex(ar, sa->keys.r.ak, al);
+	hex_encode(sa->spi_i, 8, si, sizeof(si));
+	hex_encode(sa->spi_r, 8, sr, sizeof(sr));
+	hex_encode(sa->keys.i.ek, el, ei, sizeof(ei));
+	hex_encode(sa->keys.r.ek, el, er, sizeof(er));
+	hex_encode(sa->keys.i.ak, al, ai, sizeof(ai));
+	hex_encode(sa->keys.r.ak, al, ar, sizeof(ar));
 	/* byte fields are bare hex in Wireshark's UAT files, names are quoted */
 	n = snprintf(line, sizeof(line), "%s,%s,%s,%s,\"%s\",%s,%s,\"%s\"\n",
 		     si, sr, ei, er, ike_encr_name(&sa->suite), ai, ar, ike_integ_name(&sa->suite));
@@ -107,7 +96,7 @@ static void esp_line(struct agent *a, uint32_t src, uint32_t dst, uint32_t spi,
 	char k[2 * IKE_ENCR_MAX_KEY + 1], s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN], line[512];
 	int n;
 
-	hex(k, key, len);
+	hex_encode(key, len, k, sizeof(k));
 	inet_ntop(AF_INET, &src, s, sizeof(s));
 	inet_ntop(AF_INET, &dst, d, sizeof(d));
 	n = snprintf(line, sizeof(line),

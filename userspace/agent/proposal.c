@@ -183,6 +183,20 @@ int prop_select_esp(const struct conf_child *ch, const struct ike_sa *offer, int
 	return -1;
 }
 
+int prop_listed(const struct ike_suite *list, unsigned int n, const struct ike_suite *s,
+		unsigned int match)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (list[i].encr == s->encr && list[i].encr_bits == s->encr_bits &&
+		    list[i].integ == s->integ &&
+		    (!(match & PROP_PRF) || list[i].prf == s->prf) &&
+		    (!(match & PROP_DH) || list[i].dh == s->dh))
+			return 1;
+	return 0;
+}
+
 int prop_accept(const struct ike_sa *resp, uint8_t proto, struct ike_suite *s,
 		uint8_t *spi, size_t *spi_len)
 {
