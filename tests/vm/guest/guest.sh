@@ -24,6 +24,21 @@ guest_load_gcm()
 	guest_modprobe gcm && guest_modprobe ghash-generic && guest_modprobe aesni-intel
 }
 
+# Unload nicsec.ko. BPF programs that called its kfuncs hold a module
+# reference until their deferred free (an RCU grace period after the last
+# fd closed), so a test's last programs may still pin it for a moment:
+# retry for up to 5 s before calling it a failure.
+guest_rmmod_nicsec()
+{
+	local i=0
+	while [ $i -lt 20 ]; do
+		rmmod nicsec 2>/dev/null && return 0
+		sleep 0.25
+		i=$((i + 1))
+	done
+	rmmod nicsec
+}
+
 # Kernel log lines that mean something went wrong in the kernel.
 guest_dmesg_clean()
 {

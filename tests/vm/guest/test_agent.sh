@@ -14,6 +14,6 @@ guest_load_gcm || exit 1
 insmod /nicsec/nicsec.ko || exit 1
 TB_BIN=/nicsec/bin TB_ENGINE=kmod AGENT_TEST_QUICK=1 bash ./net_test_agent.sh
 rc=$?
-rmmod nicsec || rc=1
+guest_rmmod_nicsec || rc=1
 guest_dmesg_clean || rc=1
 exit $rc

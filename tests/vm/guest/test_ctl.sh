@@ -14,5 +14,5 @@ done
 insmod /nicsec/nicsec.ko || exit 1
 TB_BIN=/nicsec/bin CTL_INSTALLS=200 bash ./net_test_ctl.sh
 rc=$?
-rmmod nicsec || rc=1
+guest_rmmod_nicsec || rc=1
 exit $rc

@@ -214,6 +214,6 @@ for mode in adapter switch; do
 	tb_down
 done
 
-ktap_check "rmmod nicsec after the device is gone" rmmod nicsec
+ktap_check "rmmod nicsec after the device is gone" guest_rmmod_nicsec
 ktap_check "kernel log has no warnings" guest_dmesg_clean
 ktap_finish

@@ -17,7 +17,7 @@ ktap_import kmod_region kmod_region
 ktap_import kmod_esp kmod_esp
 
 progs_before=$(bpftool prog show | grep -c '^[0-9]*:')
-ktap_check "rmmod nicsec" rmmod nicsec
+ktap_check "rmmod nicsec" guest_rmmod_nicsec
 ktap_check "no module left" sh -c '! grep -q "^nicsec " /proc/modules && [ ! -e /sys/module/nicsec ]'
 ktap_check "no module BTF left" [ ! -e /sys/kernel/btf/nicsec ]
 ktap_check "no BPF program left by the test" [ "$progs_before" -eq 0 ]

@@ -74,7 +74,7 @@ ktap_check "rmmod nicsec_kunit" rmmod nicsec_kunit
 ktap_check "no KUnit results left in debugfs" \
 	sh -c "! ls -d $KUNIT_DEBUGFS/nicsec_* 2>/dev/null"
 ktap_check "rmmod kunit" rmmod kunit
-ktap_check "rmmod nicsec" rmmod nicsec
+ktap_check "rmmod nicsec" guest_rmmod_nicsec
 ktap_check "no module left" \
 	sh -c '! grep -q -E "^(nicsec|nicsec_kunit|kunit) " /proc/modules'
 ktap_check "kernel log holds no test key" guest_no_test_keys
