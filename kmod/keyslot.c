@@ -1,24 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Key slots: a fixed-size table, sized at load time, each slot empty or
- * holding one AES-GCM key (as a crypto transform) and its 4-byte salt.
- * Writers (set, clear) run in process context under nicsec_keyslot_lock;
- * readers (seal, open from XDP) look a slot up under RCU. A replaced or
- * cleared key is unpublished, then freed after a grace period, so a packet
- * in flight finishes with the key it started with. Nothing returns key
- * bytes: the transform holds them, and the crypto API wipes its context on
- * free; the salt is wiped with the slot.
+ * Key slots: a table of slots, each empty or holding one AES-GCM key (as a
+ * crypto transform) and its 4-byte salt. The table is sized at load time
+ * (nr_slots) and can be resized at run time (the device daemon sizes it to
+ * its SA capacity when it starts); an unused slot costs one pointer.
+ *
+ * The slot array and its length live in one struct, published through one
+ * RCU pointer, so a reader always sees an (array, length) pair that belong
+ * together. Writers (set, clear, resize) run in process context under
+ * nicsec_keyslot_lock; readers (seal, open from XDP) look the table and
+ * then a slot up under RCU. A replaced or cleared key is unpublished, then
+ * freed after a grace period, so a packet in flight finishes with the key
+ * it started with. A resize copies the key pointers into a new array,
+ * publishes it and frees the old array after a grace period: keys below
+ * the new size are the same objects before and after, never missing.
+ * Nothing returns key bytes: the transform holds them, and the crypto API
+ * wipes its context on free; the salt is wiped with the slot.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include "nicsec.h"
+#include "uapi/nicsec.h"
+
+/* The load-time limit of the nr_slots parameter (main.c documents it). */
+#define NICSEC_INIT_SLOTS_MAX	(1U << 20)
 
 struct nicsec_key {
 	struct crypto_aead *tfm;
@@ -26,8 +40,17 @@ struct nicsec_key {
 	struct rcu_head rcu;
 };
 
-static struct nicsec_key __rcu **nicsec_slots;
-static unsigned int nicsec_nr_slots;
+/*
+ * nr never changes once the table is published (a resize publishes a new
+ * table); the slot pointers change under nicsec_keyslot_lock.
+ */
+struct nicsec_slot_table {
+	u32 nr;
+	struct nicsec_key __rcu *slot[] __counted_by(nr);
+};
+
+/* NULL only before init and after exit. */
+static struct nicsec_slot_table __rcu *nicsec_table;
 static DEFINE_MUTEX(nicsec_keyslot_lock);
 
 static void nicsec_key_destroy(struct nicsec_key *k)
@@ -36,33 +59,68 @@ static void nicsec_key_destroy(struct nicsec_key *k)
 	kfree_sensitive(k);		/* wipes the salt */
 }
 
+/* An empty table of @nr slots: pointers only, zeroed. May sleep. */
+static struct nicsec_slot_table *nicsec_table_alloc(u32 nr)
+{
+	struct nicsec_slot_table *t;
+
+	t = kvzalloc(struct_size(t, slot, nr), GFP_KERNEL);
+	if (t)
+		t->nr = nr;
+	return t;
+}
+
+/* Caller holds nicsec_keyslot_lock. */
+static struct nicsec_slot_table *nicsec_table_locked(void)
+{
+	lockdep_assert_held(&nicsec_keyslot_lock);
+	return rcu_dereference_protected(nicsec_table,
+					 lockdep_is_held(&nicsec_keyslot_lock));
+}
+
 int nicsec_keyslot_init(unsigned int nr_slots)
 {
-	if (!nr_slots || nr_slots > (1U << 20))
+	struct nicsec_slot_table *t;
+
+	if (!nr_slots || nr_slots > NICSEC_INIT_SLOTS_MAX)
 		return -EINVAL;
-	nicsec_slots = kvcalloc(nr_slots, sizeof(*nicsec_slots), GFP_KERNEL);
-	if (!nicsec_slots)
+	t = nicsec_table_alloc(nr_slots);
+	if (!t)
 		return -ENOMEM;
-	nicsec_nr_slots = nr_slots;
+	mutex_lock(&nicsec_keyslot_lock);
+	rcu_assign_pointer(nicsec_table, t);
+	mutex_unlock(&nicsec_keyslot_lock);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_init, NICSEC);
 
 unsigned int nicsec_keyslot_capacity(void)
 {
-	return nicsec_nr_slots;
+	const struct nicsec_slot_table *t;
+	unsigned int nr;
+
+	rcu_read_lock();
+	t = rcu_dereference(nicsec_table);
+	nr = t ? t->nr : 0;
+	rcu_read_unlock();
+	return nr;
 }
 EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_capacity, NICSEC);
 
-/* Caller holds nicsec_keyslot_lock; returns the key it unpublished. */
+/*
+ * Caller holds nicsec_keyslot_lock; returns the key it unpublished (NULL
+ * if the slot was empty), or ERR_PTR(-ERANGE) for a slot past the table.
+ */
 static struct nicsec_key *nicsec_keyslot_swap_locked(u32 slot, struct nicsec_key *k)
 {
+	struct nicsec_slot_table *t = nicsec_table_locked();
 	struct nicsec_key *old;
 
-	lockdep_assert_held(&nicsec_keyslot_lock);
-	old = rcu_dereference_protected(nicsec_slots[slot],
+	if (!t || slot >= t->nr)
+		return ERR_PTR(-ERANGE);
+	old = rcu_dereference_protected(t->slot[slot],
 					lockdep_is_held(&nicsec_keyslot_lock));
-	rcu_assign_pointer(nicsec_slots[slot], k);
+	rcu_assign_pointer(t->slot[slot], k);
 	return old;
 }
 
@@ -72,7 +130,8 @@ int nicsec_keyslot_set(u32 slot, const u8 *key, u32 keylen,
 	struct nicsec_key *k, *old;
 
 	might_sleep();
-	if (slot >= nicsec_nr_slots)
+	/* early refusal before the costly part; the swap checks again */
+	if (slot >= nicsec_keyslot_capacity())
 		return -ERANGE;
 	if (keylen != 16 && keylen != 32)
 		return -EINVAL;
@@ -91,6 +150,11 @@ int nicsec_keyslot_set(u32 slot, const u8 *key, u32 keylen,
 	mutex_lock(&nicsec_keyslot_lock);
 	old = nicsec_keyslot_swap_locked(slot, k);
 	mutex_unlock(&nicsec_keyslot_lock);
+	if (IS_ERR(old)) {
+		/* the table shrank meanwhile; k was never published */
+		nicsec_key_destroy(k);
+		return PTR_ERR(old);
+	}
 	if (old) {
 		synchronize_rcu();	/* no packet uses the old key any more */
 		nicsec_key_destroy(old);
@@ -104,11 +168,11 @@ int nicsec_keyslot_clear(u32 slot)
 	struct nicsec_key *old;
 
 	might_sleep();
-	if (slot >= nicsec_nr_slots)
-		return -ERANGE;
 	mutex_lock(&nicsec_keyslot_lock);
 	old = nicsec_keyslot_swap_locked(slot, NULL);
 	mutex_unlock(&nicsec_keyslot_lock);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
 	if (!old)
 		return -ENOENT;
 	synchronize_rcu();
@@ -117,26 +181,92 @@ int nicsec_keyslot_clear(u32 slot)
 }
 EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_clear, NICSEC);
 
+/*
+ * Caller holds nicsec_keyslot_lock. Moves the key pointers of @old that
+ * fit into @new (empty, not yet published) and publishes @new, or returns
+ * -EBUSY, publishing nothing, if a slot that would be cut off holds a key.
+ */
+static int nicsec_keyslot_move_locked(struct nicsec_slot_table *old,
+				      struct nicsec_slot_table *new)
+{
+	u32 i, keep = min(old->nr, new->nr);
+
+	lockdep_assert_held(&nicsec_keyslot_lock);
+	for (i = keep; i < old->nr; i++)
+		if (rcu_access_pointer(old->slot[i]))
+			return -EBUSY;
+	for (i = 0; i < keep; i++) {
+		struct nicsec_key *k;
+
+		k = rcu_dereference_protected(old->slot[i],
+					      lockdep_is_held(&nicsec_keyslot_lock));
+		RCU_INIT_POINTER(new->slot[i], k);
+	}
+	/* orders the copies above before the table becomes visible */
+	rcu_assign_pointer(nicsec_table, new);
+	return 0;
+}
+
+int nicsec_keyslot_resize(u32 nr)
+{
+	struct nicsec_slot_table *old, *new;
+	int err = 0;
+
+	might_sleep();
+	if (!nr || nr > NICSEC_SLOTS_MAX)
+		return -EINVAL;
+	/* allocated outside the lock: key commits go on meanwhile */
+	new = nicsec_table_alloc(nr);
+	if (!new)
+		return -ENOMEM;
+
+	mutex_lock(&nicsec_keyslot_lock);
+	old = nicsec_table_locked();
+	if (!old) {
+		err = -ENODEV;
+		goto drop_new;
+	}
+	if (old->nr == nr)
+		goto drop_new;		/* nothing to move, no grace period */
+	err = nicsec_keyslot_move_locked(old, new);
+	if (err)
+		goto drop_new;
+	mutex_unlock(&nicsec_keyslot_lock);
+
+	synchronize_rcu();		/* no reader walks the old array any more */
+	kvfree(old);
+	return 0;
+
+drop_new:
+	mutex_unlock(&nicsec_keyslot_lock);
+	kvfree(new);			/* never published */
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_resize, NICSEC);
+
 void nicsec_keyslot_exit(void)
 {
-	unsigned int i;
+	struct nicsec_slot_table *t;
+	u32 i;
 
-	if (!nicsec_slots)
-		return;
 	mutex_lock(&nicsec_keyslot_lock);
-	for (i = 0; i < nicsec_nr_slots; i++) {
-		struct nicsec_key *old = nicsec_keyslot_swap_locked(i, NULL);
+	t = nicsec_table_locked();
+	RCU_INIT_POINTER(nicsec_table, NULL);
+	mutex_unlock(&nicsec_keyslot_lock);
+	if (!t)
+		return;
+	/* one grace period for the whole table: no reader can reach a key */
+	synchronize_rcu();
+	for (i = 0; i < t->nr; i++) {
+		/* unpublished above: the table is ours alone */
+		struct nicsec_key *k = rcu_dereference_protected(t->slot[i], true);
 
-		if (old) {
-			/* one grace period per key is slow but exit is rare */
-			synchronize_rcu();
-			nicsec_key_destroy(old);
+		if (k) {
+			nicsec_key_destroy(k);
+			cond_resched();
 		}
 	}
-	mutex_unlock(&nicsec_keyslot_lock);
-	kvfree(nicsec_slots);
-	nicsec_slots = NULL;
-	nicsec_nr_slots = 0;
+	kvfree(t);
 }
 EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_exit, NICSEC);
 
@@ -144,14 +274,18 @@ static int nicsec_keyslot_crypt(u32 slot, const u8 iv[NICSEC_IV_LEN],
 				const u8 *aad, u32 aadlen, u8 *buf, u32 len,
 				bool enc)
 {
+	const struct nicsec_slot_table *t;
 	u8 nonce[NICSEC_NONCE_LEN];
 	struct nicsec_key *k;
 	int err;
 
-	if (slot >= nicsec_nr_slots)
-		return -ERANGE;
 	rcu_read_lock();
-	k = rcu_dereference(nicsec_slots[slot]);
+	t = rcu_dereference(nicsec_table);
+	if (!t || slot >= t->nr) {
+		rcu_read_unlock();
+		return -ERANGE;
+	}
+	k = rcu_dereference(t->slot[slot]);
 	if (!k) {
 		rcu_read_unlock();
 		return -ENOKEY;

@@ -12,7 +12,8 @@
 
 static unsigned int nr_slots = 1024;
 module_param(nr_slots, uint, 0444);
-MODULE_PARM_DESC(nr_slots, "number of key slots (1..1048576, default 1024)");
+MODULE_PARM_DESC(nr_slots,
+		 "number of key slots at load (1..1048576, default 1024); resizable at run time");
 
 static int __init nicsec_init(void)
 {

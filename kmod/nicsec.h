@@ -51,11 +51,25 @@ int nicsec_aead_seal(struct crypto_aead *tfm, const u8 nonce[NICSEC_NONCE_LEN],
 int nicsec_aead_open(struct crypto_aead *tfm, const u8 nonce[NICSEC_NONCE_LEN],
 		     const u8 *aad, u32 aadlen, u8 *buf, u32 len);
 
-/* keyslot.c: a fixed table of key slots; no path ever reads a key back. */
+/*
+ * keyslot.c: a table of key slots, sized at load and resizable at run
+ * time; an empty slot is one pointer. No path ever reads a key back.
+ */
+/* A table of @nr_slots (1..1048576, the nr_slots parameter) empty slots. */
 int nicsec_keyslot_init(unsigned int nr_slots);
 /* Clears every slot (keys wiped) and waits for readers. May sleep. */
 void nicsec_keyslot_exit(void);
+/* The number of slots now; slots [0, capacity) exist. Any context. */
 unsigned int nicsec_keyslot_capacity(void);
+/*
+ * Make the table @nr slots long (1..NICSEC_SLOTS_MAX, uapi/nicsec.h). Keys
+ * in slots below @nr stay where they are and keep working throughout; a
+ * shrink is refused while any slot at or above @nr holds a key. Process
+ * context only (allocates, waits a grace period). Returns 0 (also when
+ * the size is already @nr), -EINVAL for a size out of range, -EBUSY, or
+ * -ENOMEM (the table is then as it was).
+ */
+int nicsec_keyslot_resize(u32 nr);
 /*
  * Install @key (16 or 32 bytes) and @salt in @slot, replacing what was
  * there; packets already using the old key finish with it (RCU). Process

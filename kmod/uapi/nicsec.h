@@ -2,8 +2,9 @@
 /*
  * nicsec.ko's interface to BPF programs and user space: the argument block
  * of the key-set kfunc, which the device daemon passes as the context of a
- * BPF_PROG_TYPE_SYSCALL program run (BPF_PROG_TEST_RUN). The kfunc wipes
- * key and salt in this block before it returns.
+ * BPF_PROG_TYPE_SYSCALL program run (BPF_PROG_TEST_RUN), and the bound on
+ * the slot table. The kfunc wipes key and salt in this block before it
+ * returns.
  */
 #ifndef _UAPI_NICSEC_H
 #define _UAPI_NICSEC_H
@@ -21,5 +22,11 @@ struct nicsec_key_args {
 	__u8 key[NICSEC_KEY_MAX_LEN];
 	__u8 salt[NICSEC_KEY_SALT_LEN];
 };
+
+/*
+ * The largest key-slot table a resize accepts (16M slots: a 128 MiB array
+ * of pointers on 64-bit; keys cost only in the slots that hold one).
+ */
+#define NICSEC_SLOTS_MAX	(1U << 24)
 
 #endif /* _UAPI_NICSEC_H */
