@@ -6,7 +6,8 @@
  * XDP (never sleep): bpf_nicsec_esp_seal/open work in place on an ESP
  *	packet in the frame; bpf_nicsec_xdp_region exposes the bounds check.
  * SYSCALL programs (sleepable, process context): bpf_nicsec_key_set/clear
- *	commit keys to slots for the device daemon. There is no kfunc that
+ *	commit keys to slots for the device daemon, bpf_nicsec_slots_resize
+ *	sizes the slot table to the daemon's capacity. There is no kfunc that
  *	reads a key back.
  *
  * The ESP layout both XDP kfuncs expect at @esp_off (RFC 4303, RFC 4106):
@@ -145,11 +146,27 @@ __bpf_kfunc int bpf_nicsec_key_clear(u32 slot)
 }
 
 /**
- * bpf_nicsec_slot_capacity - number of key slots (the nr_slots parameter)
+ * bpf_nicsec_slot_capacity - number of key slots now
+ *
+ * The nr_slots parameter until the first bpf_nicsec_slots_resize().
  */
 __bpf_kfunc u32 bpf_nicsec_slot_capacity(void)
 {
 	return nicsec_keyslot_capacity();
+}
+
+/**
+ * bpf_nicsec_slots_resize - make the key-slot table @nr slots long (sleepable)
+ * @nr: number of slots, 1..NICSEC_SLOTS_MAX
+ *
+ * Keys in slots below @nr keep working across the resize.
+ *
+ * Return: 0, -EINVAL (@nr out of range), -EBUSY (shrinking would cut off a
+ * slot holding a key), -ENOMEM.
+ */
+__bpf_kfunc int bpf_nicsec_slots_resize(u32 nr)
+{
+	return nicsec_keyslot_resize(nr);
 }
 
 __bpf_kfunc_end_defs();
@@ -169,6 +186,7 @@ BTF_KFUNCS_START(nicsec_syscall_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_nicsec_key_set, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nicsec_key_clear, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_nicsec_slot_capacity)
+BTF_ID_FLAGS(func, bpf_nicsec_slots_resize, KF_SLEEPABLE)
 BTF_KFUNCS_END(nicsec_syscall_kfunc_ids)
 
 static const struct btf_kfunc_id_set nicsec_syscall_kfunc_set = {

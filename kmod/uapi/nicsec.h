@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * nicsec.ko's interface to BPF programs and user space: the argument block
- * of the key-set kfunc, which the device daemon passes as the context of a
- * BPF_PROG_TYPE_SYSCALL program run (BPF_PROG_TEST_RUN), and the bound on
- * the slot table. The kfunc wipes key and salt in this block before it
- * returns.
+ * nicsec.ko's interface to BPF programs and user space: the argument
+ * blocks of the key-set and slot-table kfuncs, which the device daemon
+ * passes as the context of a BPF_PROG_TYPE_SYSCALL program run
+ * (BPF_PROG_TEST_RUN), and the bound on the slot table. The key-set kfunc
+ * wipes key and salt in its block before it returns.
  */
 #ifndef _UAPI_NICSEC_H
 #define _UAPI_NICSEC_H
@@ -28,5 +28,10 @@ struct nicsec_key_args {
  * of pointers on 64-bit; keys cost only in the slots that hold one).
  */
 #define NICSEC_SLOTS_MAX	(1U << 24)
+
+/* Slot-table size, in (resize) or out (capacity). */
+struct nicsec_slots_args {
+	__u32 nr;
+};
 
 #endif /* _UAPI_NICSEC_H */
