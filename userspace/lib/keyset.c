@@ -53,6 +53,37 @@ out:
 	return err;
 }
 
+/* Runs one of the kmod slot-table programs with @args as its context. */
+static int kmod_slots_run(int resize, struct nicsec_slots_args *args)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(*args));
+	struct keyset_kmod_bpf *skel = kmod_keyset();
+
+	if (!skel)
+		return -errno;
+	if (bpf_prog_test_run_opts(bpf_program__fd(resize ? skel->progs.slots_resize :
+							     skel->progs.slots_capacity), &opts))
+		return -errno;
+	return (int)opts.retval;
+}
+
+int nicsec_kmod_slots_resize(uint32_t nr)
+{
+	struct nicsec_slots_args args = { .nr = nr };
+
+	return kmod_slots_run(1, &args);
+}
+
+int nicsec_kmod_slots_capacity(uint32_t *nr)
+{
+	struct nicsec_slots_args args = { 0 };
+	int err = kmod_slots_run(0, &args);
+
+	if (!err)
+		*nr = args.nr;
+	return err;
+}
+
 /*
  * keyset_bpf.bpf.c with its gcm_slots replaced by the device's map; kept
  * for the next call while it is for the same map (by id, not fd number)

@@ -27,6 +27,19 @@ int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
 /* Wipe and empty @slot; -ENOENT if it was empty. */
 int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot);
 
+/*
+ * The kmod engine's slot table (nicsec.ko must be loaded): make it @nr
+ * slots long (1..NICSEC_SLOTS_MAX of uapi/nicsec.h, e.g. the daemon's SA
+ * capacity), or read its length into @nr. Keys in slots below the new
+ * size keep working. Return 0 or -errno: -EINVAL for a size out of range,
+ * -EBUSY when shrinking would cut off a slot that holds a key, -ENOMEM.
+ * Without nicsec.ko the programs do not load (libbpf gives -EINVAL for
+ * the kfuncs it cannot resolve): capacity fails only that way, so read it
+ * first to tell a missing module from a bad size.
+ */
+int nicsec_kmod_slots_resize(uint32_t nr);
+int nicsec_kmod_slots_capacity(uint32_t *nr);
+
 /* The AES driver the bpf engine asks the kernel for: "aes-generic"
  * (ecb(aes-generic)) or anything else for ecb(aes). Chosen by measurement
  * (make bench). */
