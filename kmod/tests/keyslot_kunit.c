@@ -5,12 +5,22 @@
  * out-of-range slots and bad key lengths, that a failed set leaves the
  * slot as it was, that data sealed under one key does not open after the
  * slot is rekeyed, and that the slot nonce is salt || explicit IV (RFC 4106
- * ESP known answers). nicsec.ko's init sized the table (nr_slots); every
- * slot a test sets is cleared when the test ends, even if it fails.
+ * ESP known answers). Resizing the table at run time: a grow keeps every
+ * key sealing the same bytes, a shrink is refused while a slot it would cut
+ * off holds a key, the capacity follows, bad sizes are refused, a
+ * million-slot table works at its last slot, and seals running on another
+ * thread never miss their key while the table is resized under them.
+ * nicsec.ko's init sized the table (nr_slots); every slot a test sets is
+ * cleared, and every size it changes put back, when the test ends, even
+ * if it fails.
  */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "nicsec_kunit.h"
+#include "uapi/nicsec.h"
 
 static void keyslot_clear_action(void *slot)
 {
@@ -22,6 +32,24 @@ static void ks_use(struct kunit *test, u32 slot)
 {
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, keyslot_clear_action,
 							(void *)(uintptr_t)slot), 0);
+}
+
+static void keyslot_resize_action(void *nr)
+{
+	nicsec_keyslot_resize((uintptr_t)nr);
+}
+
+/*
+ * The test is about to resize the table: put its size back when the test
+ * ends. Call it before ks_use(): actions run last-in first-out, so the
+ * test's slots are cleared first and the shrink back is not refused.
+ */
+static void ks_keep_size(struct kunit *test)
+{
+	uintptr_t cap = nicsec_keyslot_capacity();
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, keyslot_resize_action,
+							(void *)cap), 0);
 }
 
 /* Two distinct test keys (not secrets), 16 and 32 bytes, and salts. */
@@ -261,6 +289,304 @@ static void keyslot_bad_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(slot), 0);
 }
 
+/* A plaintext, the IV it is sealed with, and a buffer to seal it in. */
+struct ks_msg {
+	u8 iv[NICSEC_IV_LEN];
+	u8 *pt, *buf;
+	u32 len;
+};
+
+static void ks_msg_make(struct kunit *test, struct ks_msg *m, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < NICSEC_IV_LEN; i++)
+		m->iv[i] = 0x10 + i;
+	m->len = len;
+	m->pt = nicsec_kunit_buf(test, len, 0);
+	for (i = 0; i < len; i++)
+		m->pt[i] = i * 7;
+	m->buf = nicsec_kunit_buf(test, len + NICSEC_ICV_LEN, 0);
+}
+
+/* Seal the message with @slot into m->buf (ciphertext || tag). */
+static int ks_seal(struct ks_msg *m, u32 slot)
+{
+	memcpy(m->buf, m->pt, m->len);
+	memset(m->buf + m->len, 0, NICSEC_ICV_LEN);
+	return nicsec_keyslot_seal(slot, m->iv, NULL, 0, m->buf, m->len);
+}
+
+/* Seal with @slot and keep a copy of ciphertext || tag. */
+static u8 *ks_sealed(struct kunit *test, struct ks_msg *m, u32 slot)
+{
+	u8 *copy = nicsec_kunit_buf(test, m->len + NICSEC_ICV_LEN, 0);
+
+	KUNIT_ASSERT_EQ_MSG(test, ks_seal(m, slot), 0, "seal with slot %u", slot);
+	memcpy(copy, m->buf, m->len + NICSEC_ICV_LEN);
+	return copy;
+}
+
+/* @slot still seals the message to @ref, byte for byte. */
+static void ks_expect_seals(struct kunit *test, struct ks_msg *m, u32 slot,
+			    const u8 *ref, const char *when)
+{
+	KUNIT_EXPECT_EQ_MSG(test, ks_seal(m, slot), 0, "slot %u %s", slot, when);
+	KUNIT_EXPECT_MEMEQ_MSG(test, m->buf, ref, m->len + NICSEC_ICV_LEN,
+			       "slot %u seals other bytes %s", slot, when);
+}
+
+/* Growing keeps every key where it was; new slots exist and start empty. */
+static void keyslot_resize_grow(struct kunit *test)
+{
+	struct ks_keys k;
+	struct ks_msg m;
+	u32 cap, big;
+	u8 *ref0, *ref_last;
+
+	cap = ks_capacity(test);
+	if (cap > NICSEC_SLOTS_MAX / 2)
+		kunit_skip(test, "nr_slots %u leaves no room to double", cap);
+	big = 2 * cap;
+	ks_keep_size(test);
+	ks_use(test, 0);
+	ks_use(test, cap - 1);
+	ks_use(test, big - 1);
+	ks_keys_make(test, &k);
+	ks_msg_make(test, &m, 80);
+
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(0, k.a, 16, k.salt_a), 0);
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(cap - 1, k.b, 32, k.salt_b), 0);
+	ref0 = ks_sealed(test, &m, 0);
+	ref_last = ks_sealed(test, &m, cap - 1);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_set(big - 1, k.a, 16, k.salt_a), -ERANGE);
+
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(big), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), big);
+	ks_expect_seals(test, &m, 0, ref0, "after the grow");
+	ks_expect_seals(test, &m, cap - 1, ref_last, "after the grow");
+	KUNIT_EXPECT_EQ(test, ks_seal(&m, cap), -ENOKEY);
+	KUNIT_EXPECT_EQ(test, ks_seal(&m, big - 1), -ENOKEY);
+	KUNIT_EXPECT_EQ(test, ks_seal(&m, big), -ERANGE);
+	/* a new slot is a real one: the same key there seals the same bytes */
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(big - 1, k.a, 16, k.salt_a), 0);
+	ks_expect_seals(test, &m, big - 1, ref0, "(new slot, key of slot 0)");
+
+	/* the same size again changes nothing */
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_resize(big), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), big);
+	ks_expect_seals(test, &m, big - 1, ref0, "after a resize to the same size");
+
+	/* and back */
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(big - 1), 0);
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(cap), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+	ks_expect_seals(test, &m, 0, ref0, "after growing and shrinking back");
+	ks_expect_seals(test, &m, cap - 1, ref_last, "after growing and shrinking back");
+	KUNIT_EXPECT_EQ(test, ks_seal(&m, cap), -ERANGE);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(0), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(cap - 1), 0);
+}
+
+/* A shrink that would cut off a key is refused and changes nothing. */
+static void keyslot_resize_shrink(struct kunit *test)
+{
+	struct ks_keys k;
+	struct ks_msg m;
+	u32 cap, last;
+	u8 *ref0, *ref_last;
+
+	cap = ks_capacity(test);
+	last = cap - 1;
+	ks_keep_size(test);
+	ks_use(test, 0);
+	ks_use(test, last);
+	ks_keys_make(test, &k);
+	ks_msg_make(test, &m, 33);
+
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(0, k.a, 16, k.salt_a), 0);
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(last, k.b, 32, k.salt_b), 0);
+	ref0 = ks_sealed(test, &m, 0);
+	ref_last = ks_sealed(test, &m, last);
+
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_resize(last), -EBUSY);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_resize(1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+	ks_expect_seals(test, &m, 0, ref0, "after a refused shrink");
+	ks_expect_seals(test, &m, last, ref_last, "after a refused shrink");
+
+	/* cleared, the slot no longer holds the shrink back */
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(last), 0);
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(last), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), last);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_set(last, k.b, 32, k.salt_b), -ERANGE);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(last), -ERANGE);
+	KUNIT_EXPECT_EQ(test, ks_seal(&m, last), -ERANGE);
+	ks_expect_seals(test, &m, 0, ref0, "after the shrink");
+
+	/* down to the one slot that holds a key, and up again */
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(1), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), 1U);
+	ks_expect_seals(test, &m, 0, ref0, "in a one-slot table");
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(cap), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+	KUNIT_EXPECT_EQ_MSG(test, ks_seal(&m, last), -ENOKEY,
+			    "a slot cut off and grown back starts empty");
+	ks_expect_seals(test, &m, 0, ref0, "after growing back");
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(0), 0);
+}
+
+/* 0 and sizes above NICSEC_SLOTS_MAX: -EINVAL, table unchanged. */
+static void keyslot_resize_bad_sizes(struct kunit *test)
+{
+	static const u32 bad[] = { 0, NICSEC_SLOTS_MAX + 1, NICSEC_SLOTS_MAX + 2,
+				   U32_MAX };
+	unsigned int i;
+	u32 cap;
+	int err;
+
+	cap = ks_capacity(test);
+	ks_keep_size(test);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, nicsec_keyslot_resize(bad[i]), -EINVAL,
+				    "resize to %u", bad[i]);
+		KUNIT_EXPECT_EQ_MSG(test, nicsec_keyslot_capacity(), cap,
+				    "after a resize to %u", bad[i]);
+	}
+	/* the bound itself is a size, not an error (memory permitting) */
+	err = nicsec_keyslot_resize(NICSEC_SLOTS_MAX);
+	if (err == -ENOMEM) {
+		kunit_info(test, "no memory for %u slots here\n", NICSEC_SLOTS_MAX);
+		KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+	} else {
+		KUNIT_EXPECT_EQ(test, err, 0);
+		KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), NICSEC_SLOTS_MAX);
+	}
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_resize(cap), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+}
+
+/* A million slots (the device's tested SA capacity), used at the last. */
+static void keyslot_resize_million(struct kunit *test)
+{
+	const u32 big = 1000000, last = big - 1;
+	struct ks_keys k;
+	struct ks_msg m;
+	u8 *ref;
+	u32 cap;
+
+	cap = ks_capacity(test);
+	if (cap >= big)
+		kunit_skip(test, "nr_slots %u is not below %u", cap, big);
+	ks_keep_size(test);
+	ks_use(test, 0);
+	ks_use(test, last);
+	ks_keys_make(test, &k);
+	ks_msg_make(test, &m, 100);
+
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(0, k.b, 32, k.salt_b), 0);
+	ref = ks_sealed(test, &m, 0);
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(big), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), big);
+	ks_expect_seals(test, &m, 0, ref, "in a million-slot table");
+
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(last, k.b, 32, k.salt_b), 0);
+	ks_expect_seals(test, &m, last, ref, "(last of a million, key of slot 0)");
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_open(last, m.iv, NULL, 0, m.buf, m.len), 0);
+	KUNIT_EXPECT_MEMEQ(test, m.buf, m.pt, m.len);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_set(big, k.b, 32, k.salt_b), -ERANGE);
+
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_resize(cap), -EBUSY);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), big);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(last), 0);
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_resize(cap), 0);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+	ks_expect_seals(test, &m, 0, ref, "after the million-slot table");
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(0), 0);
+}
+
+/* A reader on another thread: seals the message in a loop, counting. */
+struct ks_traffic {
+	struct ks_msg m;
+	const u8 *ref;
+	u32 slot;
+	unsigned long seals, bad;	/* written by the thread only */
+};
+
+static int ks_traffic_fn(void *arg)
+{
+	struct ks_traffic *t = arg;
+
+	/* no KUnit calls here: this thread is not the test's */
+	while (!kthread_should_stop()) {
+		if (ks_seal(&t->m, t->slot) ||
+		    memcmp(t->m.buf, t->ref, t->m.len + NICSEC_ICV_LEN))
+			WRITE_ONCE(t->bad, t->bad + 1);
+		WRITE_ONCE(t->seals, t->seals + 1);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void ks_traffic_stop(void *task)
+{
+	kthread_stop(task);
+}
+
+/* Wait (up to 2 s) until the thread has sealed a few more times. */
+static void ks_traffic_wait(struct ks_traffic *t)
+{
+	unsigned long from = READ_ONCE(t->seals);
+	unsigned long until = jiffies + 2 * HZ;
+
+	while (READ_ONCE(t->seals) < from + 4 && time_before(jiffies, until))
+		usleep_range(200, 500);
+}
+
+/* No seal misses its key, or seals other bytes, while the table moves. */
+static void keyslot_resize_under_traffic(struct kunit *test)
+{
+	const unsigned int rounds = 24;
+	struct task_struct *task;
+	struct ks_traffic *t;
+	struct ks_keys k;
+	unsigned int i;
+	u32 cap;
+
+	cap = ks_capacity(test);
+	if (cap > NICSEC_SLOTS_MAX - 64 * rounds)
+		kunit_skip(test, "nr_slots %u leaves no room to grow", cap);
+	ks_keep_size(test);
+	ks_use(test, cap - 1);
+	ks_keys_make(test, &k);
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	ks_msg_make(test, &t->m, 64);
+	t->slot = cap - 1;		/* the slot a shrink would cut first */
+	KUNIT_ASSERT_EQ(test, nicsec_keyslot_set(t->slot, k.a, 16, k.salt_a), 0);
+	t->ref = ks_sealed(test, &t->m, t->slot);
+
+	task = kthread_run(ks_traffic_fn, t, "nicsec_ks_traffic");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ks_traffic_stop, task), 0);
+	for (i = 0; i < rounds; i++) {
+		/* grow by varying amounts, shrink back to the key's slot + 1 */
+		u32 nr = i % 2 ? cap : cap + 1 + 64 * i;
+
+		ks_traffic_wait(t);
+		KUNIT_EXPECT_EQ_MSG(test, nicsec_keyslot_resize(nr), 0, "round %u: %u slots",
+				    i, nr);
+	}
+	ks_traffic_wait(t);
+	kunit_release_action(test, ks_traffic_stop, task);
+
+	kunit_info(test, "%lu seals across %u resizes\n", t->seals, rounds);
+	KUNIT_EXPECT_GE(test, t->seals, (unsigned long)rounds);
+	KUNIT_EXPECT_EQ_MSG(test, t->bad, 0UL, "seals that failed or differed");
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_capacity(), cap);
+	KUNIT_EXPECT_EQ(test, nicsec_keyslot_clear(t->slot), 0);
+}
+
 static struct kunit_case nicsec_keyslot_cases[] = {
 	KUNIT_CASE(keyslot_capacity),
 	KUNIT_CASE(keyslot_lifecycle),
@@ -268,6 +594,11 @@ static struct kunit_case nicsec_keyslot_cases[] = {
 	KUNIT_CASE(keyslot_bounds),
 	KUNIT_CASE(keyslot_bad_key_length),
 	KUNIT_CASE(keyslot_bad_lengths),
+	KUNIT_CASE(keyslot_resize_grow),
+	KUNIT_CASE(keyslot_resize_shrink),
+	KUNIT_CASE(keyslot_resize_bad_sizes),
+	KUNIT_CASE(keyslot_resize_million),
+	KUNIT_CASE(keyslot_resize_under_traffic),
 	{}
 };
 
