@@ -6,6 +6,11 @@
  * produces for RFC 4106 ESP (nonce = salt || IV, AAD = SPI | seq), open
  * what they sealed, reject every tampered bit with -EBADMSG and a zeroed
  * payload, and refuse bad slots and regions with their error codes.
+ * Then the slot table through the library the device daemon uses
+ * (keyset.h, its SYSCALL programs): resized to a million slots, a key in
+ * the last one seals like OpenSSL, a key set before the resize seals the
+ * same bytes after it, a shrink is refused while the last slot holds a key
+ * and done once it is cleared, and bad sizes are refused.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -15,6 +20,8 @@
 #include <openssl/evp.h>
 #include "kmod_esp.skel.h"
 #include "uapi/nicsec.h"
+#include "maps.h"
+#include "keyset.h"
 #include "../tap.h"
 
 #define ESP_OFF	42		/* after Ethernet, IPv4 and UDP headers */
@@ -106,6 +113,62 @@ static __u32 make_frame(__u8 *f, __u32 len, __u32 seq)
 	return flen;
 }
 
+/* The slot table through keyset.h; leaves it at the size it found. */
+static void slots_resize(const __u8 *key, const __u8 *salt)
+{
+	const __u32 big = 1000000, last = big - 1, len = 100;
+	static __u8 frame[2048], ref[2048], before[2048];
+	__u32 cap0 = 0, cap = 0, flen;
+
+	is_int(nicsec_kmod_slots_capacity(&cap0), 0, "slots_capacity program runs");
+	ok(cap0 == skel->bss->capacity, "capacity %u equals bpf_nicsec_slot_capacity()", cap0);
+	ok(cap0 < big, "nr_slots %u is below a million", cap0);
+
+	/* a key set before the resize, and the bytes it seals */
+	flen = make_frame(frame, len, 77);
+	is_int(key_set(3, key, 32, salt, NULL), 0, "key_set slot 3 before the resize");
+	is_int(esp_crypt(skel->progs.esp_seal, frame, flen, len, 3), 0, "seal with slot 3");
+	memcpy(before, frame, flen);
+
+	is_int(nicsec_kmod_slots_resize(big), 0, "resize to 1,000,000 slots");
+	nicsec_kmod_slots_capacity(&cap);
+	is_int((int)cap, (int)big, "capacity reads 1,000,000");
+	flen = make_frame(frame, len, 77);
+	ok(!esp_crypt(skel->progs.esp_seal, frame, flen, len, 3) && !memcmp(frame, before, flen),
+	   "slot 3 seals the same bytes after the grow");
+
+	is_int(nicsec_key_set(NICSEC_ENGINE_ID_KMOD, -1, last, key, 32, salt), 0,
+	       "nicsec_key_set slot 999,999");
+	flen = make_frame(frame, len, 78);
+	memcpy(ref, frame, flen);
+	openssl_seal(key, 32, salt, ref + ESP_OFF, (int)len);
+	ok(!esp_crypt(skel->progs.esp_seal, frame, flen, len, last) && !memcmp(frame, ref, flen),
+	   "seal with slot 999,999: byte-identical to OpenSSL");
+	flen = make_frame(ref, len, 78);
+	ok(!esp_crypt(skel->progs.esp_open, frame, flen, len, last) &&
+	   !memcmp(frame, ref, flen - ICV), "open with slot 999,999 restores the plaintext");
+	is_int(nicsec_key_set(NICSEC_ENGINE_ID_KMOD, -1, big, key, 32, salt), -ERANGE,
+	       "slot 1,000,000 does not exist");
+
+	is_int(nicsec_kmod_slots_resize(cap0), -EBUSY, "shrink refused while slot 999,999 holds a key");
+	nicsec_kmod_slots_capacity(&cap);
+	is_int((int)cap, (int)big, "refused shrink leaves 1,000,000 slots");
+	is_int(nicsec_kmod_slots_resize(0), -EINVAL, "resize to 0 refused");
+	is_int(nicsec_kmod_slots_resize(NICSEC_SLOTS_MAX + 1), -EINVAL,
+	       "resize above NICSEC_SLOTS_MAX refused");
+
+	is_int(nicsec_key_clear(NICSEC_ENGINE_ID_KMOD, -1, last), 0, "clear slot 999,999");
+	is_int(nicsec_kmod_slots_resize(cap0), 0, "shrink back to %u slots", cap0);
+	nicsec_kmod_slots_capacity(&cap);
+	is_int((int)cap, (int)cap0, "capacity reads %u again", cap0);
+	flen = make_frame(frame, len, 77);
+	ok(!esp_crypt(skel->progs.esp_seal, frame, flen, len, 3) && !memcmp(frame, before, flen),
+	   "slot 3 seals the same bytes after the shrink");
+	is_int(esp_crypt(skel->progs.esp_seal, frame, flen, len, last), -ERANGE,
+	       "slot 999,999 is gone: -ERANGE");
+	is_int(key_clear(3), 0, "key_clear slot 3");
+}
+
 int main(void)
 {
 	static const __u8 key128[16] = "0123456789abcdef";
@@ -117,7 +180,7 @@ int main(void)
 	int i, wiped = 0, bad, zeroed;
 	__u32 flen, s;
 
-	tap_plan(27);
+	tap_plan(27 + 22);
 	if (access("/sys/kernel/btf/nicsec", F_OK))
 		tap_bail("nicsec.ko is not loaded (no /sys/kernel/btf/nicsec)");
 	skel = kmod_esp_bpf__open_and_load();
@@ -214,6 +277,7 @@ int main(void)
 	ok(skel->bss->capacity == 1024, "slot capacity is nr_slots (%u)", skel->bss->capacity);
 	is_int(esp_crypt(skel->progs.esp_seal, frame, flen, 32, 5), -ENOKEY, "cleared slot: -ENOKEY");
 	is_int(key_clear(6), 0, "key_clear slot 6");
+	slots_resize(key256, salt);
 	kmod_esp_bpf__destroy(skel);
 	return tap_done();
 }
