@@ -13,7 +13,7 @@
  *      the CTR keystream
  *   3. the payload is copied out of the frame, XORed with the keystream
  *      (seal) and hashed with GHASH over AAD, ciphertext and lengths using
- *      the slot's 8-bit table; open hashes first and XORs only when the ICV
+ *      the slot's 4-bit table; open hashes first and XORs only when the ICV
  *      matches
  *   4. the result is copied back, the ICV written (seal) or compared in
  *      constant time (open).
@@ -204,9 +204,9 @@ gcm_prepare(struct xdp_md *ctx, __u32 esp_off, __u32 len, __u32 slot,
 		return NULL;
 	*err = -GCM_ERANGE;
 	end = (__u64)esp_off + 16 + len + ESP_ICV_LEN;
-	if (slot >= NICSEC_MAX_SA || end > bpf_xdp_get_buff_len(ctx))
+	if (end > bpf_xdp_get_buff_len(ctx))
 		return NULL;
-	sl = bpf_map_lookup_elem(&gcm_slots, &slot);
+	sl = bpf_map_lookup_elem(&gcm_slots, &slot);	/* bounds the slot */
 	if (!sl)
 		return NULL;
 	*err = -GCM_ENOKEY;

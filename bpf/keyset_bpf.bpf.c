@@ -69,17 +69,6 @@ out:
 	return err;
 }
 
-static long zero_cb(__u64 i, void *arg)
-{
-	struct gcm_slot *sl = arg ? bpf_map_lookup_elem(&gcm_slots, arg) : NULL;
-
-	if (!sl || i >= 256)
-		return 1;
-	sl->htab[i & 0xff][0] = 0;
-	sl->htab[i & 0xff][1] = 0;
-	return 0;
-}
-
 SEC("syscall")
 int key_clear(struct nicsec_key_args *args)
 {
@@ -95,7 +84,10 @@ int key_clear(struct nicsec_key_args *args)
 	if (old)
 		bpf_crypto_ctx_release(old);
 	__builtin_memset(sl->salt, 0, sizeof(sl->salt));
-	bpf_loop(256, zero_cb, &slot, 0);
+	for (int i = 0; i < 16; i++) {
+		sl->htab[i][0] = 0;
+		sl->htab[i][1] = 0;
+	}
 	return old ? 0 : -2;		/* -ENOENT: the slot was empty */
 }
 

@@ -7,8 +7,11 @@
  * applicable Wycheproof case (any AAD length, empty messages) through the
  * engine core (raw_seal/raw_open), every ICV bit and
  * sampled AAD/IV/ciphertext bits flipped -> -EBADMSG with the payload
- * zeroed, argument errors, key clear, both AES drivers agreeing, and no key
- * byte in a dump of the slot map.
+ * zeroed, argument errors, key clear, both AES drivers agreeing, no key
+ * byte in a dump of the slot map, the slot's 4-bit GHASH table equal to
+ * H * n for every nibble n (H = E_K(0) from OpenSSL, products by a bitwise
+ * model), and a slot map larger than NICSEC_MAX_SA (its size is the
+ * loader's choice).
  */
 #include <errno.h>
 #include <unistd.h>
@@ -27,6 +30,9 @@
 
 #define ESP_OFF		42
 #define FRAME_MAX	3200	/* test_run of a non-frags XDP program: < 1 page */
+/* struct gcm_slot (bpf/gcm_bpf.h): cctx (8), ready (4), salt (4), htab[16][2] */
+#define SLOT_HTAB_OFF	16
+#define SLOT_LEN	(SLOT_HTAB_OFF + 16 * 16)
 
 static struct engine_bpf_test_bpf *skel;
 static int slots_fd;
@@ -121,6 +127,56 @@ static int run_raw(int enc, uint8_t *frame, uint32_t alen, uint32_t dlen, uint32
 	return skel->bss->ret;
 }
 
+/* x * y in GF(2^128), GCM's bit order ({hi, lo}, x^0 = top bit of hi), one
+ * bit at a time (SP 800-38D 6.3, algorithm 1): the model for the table */
+static void gf_mul(uint64_t x[2], const uint64_t y[2])
+{
+	uint64_t z[2] = { 0, 0 }, v[2] = { y[0], y[1] }, lsb;
+	int i;
+
+	for (i = 0; i < 128; i++) {
+		if ((x[i / 64] >> (63 - i % 64)) & 1) {
+			z[0] ^= v[0];
+			z[1] ^= v[1];
+		}
+		lsb = v[1] & 1;
+		v[1] = (v[1] >> 1) | (v[0] << 63);
+		v[0] = (v[0] >> 1) ^ (lsb ? 0xe100000000000000ULL : 0);
+	}
+	x[0] = z[0];
+	x[1] = z[1];
+}
+
+/* slot @slot's table == H * n for all n, H = AES-@klen_K(0^128) */
+static int table_is_h_times_n(uint32_t slot, const uint8_t *key, int klen)
+{
+	static uint8_t v[8192];
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	uint8_t zero[16] = { 0 }, hb[16];
+	uint64_t h[2], e[2], m[2];
+	int n, bad = 0, l;
+
+	if (!c || !EVP_EncryptInit_ex(c, klen == 16 ? EVP_aes_128_ecb() : EVP_aes_256_ecb(),
+				      NULL, key, NULL) ||
+	    !EVP_EncryptUpdate(c, hb, &l, zero, 16))
+		tap_bail("OpenSSL AES-ECB failed");
+	EVP_CIPHER_CTX_free(c);
+	h[0] = 0;
+	h[1] = 0;
+	for (n = 0; n < 16; n++)
+		h[n / 8] = h[n / 8] << 8 | hb[n];
+	if (bpf_map_lookup_elem(slots_fd, &slot, v))
+		return 0;
+	for (n = 0; n < 16; n++) {
+		e[0] = (uint64_t)n << 60;	/* the nibble n as x^0..x^3 */
+		e[1] = 0;
+		gf_mul(e, h);
+		memcpy(m, v + SLOT_HTAB_OFF + 16 * n, 16);
+		bad += m[0] != e[0] || m[1] != e[1];
+	}
+	return !bad;
+}
+
 static int hex(const char *s, uint8_t *out, size_t cap)
 {
 	return hex_decode(s, strlen(s), out, cap);
@@ -144,7 +200,7 @@ int main(void)
 
 	tap_plan(4 + 2 * 2 * (int)n_lens + 2 * (int)(sizeof(wp_esp) / sizeof(wp_esp[0])) +
 		 (int)(sizeof(wp_raw) / sizeof(wp_raw[0])) +
-		 6 + 7 + 3 + 3 + 1);
+		 6 + 7 + 3 + 3 + 1 + 2 + 3);
 	skel = engine_bpf_test_bpf__open_and_load();
 	if (!skel)
 		tap_bail("cannot load engine_bpf_test (root and kernel BPF crypto kfuncs needed)");
@@ -152,6 +208,7 @@ int main(void)
 	vs = bpf_map__value_size(skel->maps.gcm_slots);
 	if (vs > sizeof(val))
 		tap_bail("gcm_slots value larger than expected");
+	is_int((int)vs, SLOT_LEN, "gcm_slots value is %d bytes (4-bit GHASH table)", SLOT_LEN);
 
 	/* key install */
 	fill(key, sizeof(key), 7);
@@ -163,6 +220,9 @@ int main(void)
 	       "key_set: AES-128 in slot 1");
 	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, 2, key, 32, salt), 0,
 	       "key_set: AES-256 in slot 2");
+
+	ok(table_is_h_times_n(1, key, 16) && table_is_h_times_n(2, key, 32),
+	   "slots 1, 2: M[n] = H * n for n = 0..15 (H = E_K(0), AES-128 and AES-256)");
 
 	/* seal == OpenSSL, open restores */
 	for (klen = 16; klen <= 32; klen += 16) {
@@ -339,6 +399,26 @@ int main(void)
 	ok(nicsec_key_clear(NICSEC_ENGINE_ID_BPF, slots_fd, 1) == -ENOENT &&
 	   all_zero(val, vs),
 	   "cleared slot is all zero (salt, table); a second clear -> -ENOENT");
+
+	/* the slot map's size is the loader's: slots past NICSEC_MAX_SA work
+	 * in a larger map, the map's end is the bound */
+	engine_bpf_test_bpf__destroy(skel);
+	skel = engine_bpf_test_bpf__open();
+	if (!skel || bpf_map__set_max_entries(skel->maps.gcm_slots, 2 * NICSEC_MAX_SA) ||
+	    engine_bpf_test_bpf__load(skel))
+		tap_bail("cannot load engine_bpf_test with a larger slot map");
+	slots_fd = bpf_map__fd(skel->maps.gcm_slots);
+	k = 2 * NICSEC_MAX_SA - 1;
+	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, k, key, 16, salt), 0,
+	       "map of %d slots: key_set in slot %u", 2 * NICSEC_MAX_SA, k);
+	fill(pt, 1400, 5);
+	fl = frame_make(f, hdr0, pt, 1400);
+	ref_seal(key, 16, salt, hdr0, pt, 1400, ct, tag);
+	r = run(1, f, fl, 1400, k);
+	ok(r == 0 && !memcmp(f + ESP_OFF + 16, ct, 1400) && !memcmp(f + ESP_OFF + 16 + 1400, tag, 16),
+	   "map of %d slots: seal in slot %u == OpenSSL", 2 * NICSEC_MAX_SA, k);
+	is_int(run(1, f, fl, 1400, 2 * NICSEC_MAX_SA), -ERANGE,
+	       "map of %d slots: slot %d -> -ERANGE", 2 * NICSEC_MAX_SA, 2 * NICSEC_MAX_SA);
 
 	engine_bpf_test_bpf__destroy(skel);
 	return tap_done();
