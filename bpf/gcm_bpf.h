@@ -49,7 +49,7 @@ struct gcm_slot {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NICSEC_MAX_SA);
+	__uint(max_entries, NICSEC_OBJ_MAX_SA);
 	__type(key, __u32);
 	__type(value, struct gcm_slot);
 } gcm_slots SEC(".maps");

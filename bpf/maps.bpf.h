@@ -11,7 +11,7 @@
 #include "maps.h"
 
 
-/* port role -> ifindex of that port, for XDP_REDIRECT between ports */
+/* port -> ifindex of that port, for XDP_REDIRECT between ports */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
 	__uint(max_entries, NICSEC_PORT_MAX);
@@ -26,48 +26,75 @@ struct {
 	__type(value, struct nicsec_port_stats);
 } port_stats SEC(".maps");
 
+/* NICSEC_DROP_IDX(port, reason) -> count */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NICSEC_DROP_MAX);
+	__uint(max_entries, NICSEC_PORT_MAX * NICSEC_DROP_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } drop_stats SEC(".maps");
 
-/* SA id -> SA; the id is also the engine's key slot */
+/* port -> its interface, MAC and names */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NICSEC_MAX_SA);
+	__uint(max_entries, NICSEC_PORT_MAX);
+	__type(key, __u32);
+	__type(value, struct nicsec_port_info);
+} port_info SEC(".maps");
+
+/* ifindex -> host port: which tenant a frame on nic_host came from */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NICSEC_PORT_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} port_of SEC(".maps");
+
+/* IPv4 prefix -> the host port of the tenant that owns it */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, NICSEC_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nicsec_prefix);
+	__type(value, __u32);
+} owner SEC(".maps");
+
+/* SA id -> SA; the id is also the engine's key slot. The SA tables are
+ * sized by nicsec-devd --max-sas before the object is loaded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NICSEC_OBJ_MAX_SA);
 	__type(key, __u32);
 	__type(value, struct nicsec_sa);
 } sa_table SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NICSEC_MAX_SA);
+	__uint(max_entries, NICSEC_OBJ_MAX_SA);
 	__type(key, __u32);
 	__type(value, struct nicsec_replay);
 } sa_replay SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NICSEC_MAX_SA);
+	__uint(max_entries, NICSEC_OBJ_MAX_SA);
 	__type(key, __u32);
 	__type(value, struct nicsec_sa_stats);
 } sa_stats SEC(".maps");
 
-/* outbound: 5-tuple, then 2-tuple -> SA id */
+/* outbound: (port, 5-tuple), then (port, 2-tuple) -> SA id */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NICSEC_MAX_FLOWS);
+	__uint(max_entries, NICSEC_OBJ_MAX_SA);
 	__type(key, struct nicsec_flow);
 	__type(value, __u32);
 } flow_out SEC(".maps");
 
-/* inbound: SPI (network order) -> SA id */
+/* inbound: (SPI, outer destination) -> SA id */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NICSEC_MAX_SA);
-	__type(key, __be32);
+	__uint(max_entries, NICSEC_OBJ_MAX_SA);
+	__type(key, struct nicsec_spi_key);
 	__type(value, __u32);
 } spi_in SEC(".maps");
 
@@ -78,6 +105,14 @@ struct {
 	__type(value, struct nicsec_dev_info);
 } dev_info SEC(".maps");
 
+/* devd's pid and management socket, for the CLI; no program reads it */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nicsec_devd_info);
+} devd_info SEC(".maps");
+
 /* The wire MTU devd recorded; 1500 until it has. */
 static __always_inline __u32 dev_wire_mtu(void)
 {
@@ -87,10 +122,11 @@ static __always_inline __u32 dev_wire_mtu(void)
 	return di && di->wire_mtu >= 576 ? di->wire_mtu : 1500;
 }
 
-/* host-port queue -> devd's AF_XDP socket for control datagrams */
+/* host port -> devd's AF_XDP socket for that tenant's control datagrams
+ * (bound to the port's queue 0: host ports are single-queue) */
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
-	__uint(max_entries, 64);
+	__uint(max_entries, NICSEC_PORT_MAX);
 	__type(key, __u32);
 	__type(value, __u32);
 } xsks SEC(".maps");
@@ -117,13 +153,24 @@ static __always_inline struct nicsec_port_stats *port_stats_get(__u32 port)
 	return bpf_map_lookup_elem(&port_stats, &port);
 }
 
-static __always_inline void count_drop(struct nicsec_port_stats *st, __u32 reason)
+static __always_inline void count_drop(struct nicsec_port_stats *st, __u32 port,
+				       __u32 reason)
 {
-	__u64 *c = bpf_map_lookup_elem(&drop_stats, &reason);
+	__u32 idx = NICSEC_DROP_IDX(port, reason);
+	__u64 *c = bpf_map_lookup_elem(&drop_stats, &idx);
 
 	if (c)
 		(*c)++;
 	st->dropped++;
+}
+
+/* The host port of the tenant that owns IPv4 address @addr; 0 if none. */
+static __always_inline __u32 owner_of(__be32 addr)
+{
+	struct nicsec_prefix k = { .prefixlen = 32, .addr = addr };
+	__u32 *p = bpf_map_lookup_elem(&owner, &k);
+
+	return p ? *p : 0;
 }
 
 /*

@@ -4,6 +4,11 @@
  * user-space tools that read and fill the maps. Plain integer types only:
  * included by BPF objects (vmlinux.h) and by user space (linux/types.h).
  * No map holds key material: an SA names its key by engine slot.
+ *
+ * Ports: index 0 is the wire port; 1..NICSEC_MAX_HOST_PORTS are host
+ * ports, one per tenant (a VM, as an SR-IOV virtual function is), and the
+ * tenant's number is its port's. Flows and SAs carry the port they belong
+ * to, so one tenant's packets never meet another's SAs.
  */
 #ifndef NICSEC_BPF_MAPS_H
 #define NICSEC_BPF_MAPS_H
@@ -13,18 +18,26 @@
 #include <linux/bpf.h>	/* struct bpf_spin_lock */
 #endif
 
-#define NICSEC_MAX_SA		1024	/* SA ids 0..1023, also the key slot */
-#define NICSEC_MAX_FLOWS	4096
+/*
+ * The SA tables' size as compiled into the object: nicsec-devd resizes
+ * them before loading (--max-sas), so code must ask the map (or dev_info)
+ * for the real size. SA ids are 0..max_sas-1 and also the key slots.
+ */
+#define NICSEC_OBJ_MAX_SA	1024
+#define NICSEC_MAX_SA_DEFAULT	65536	/* nicsec-devd --max-sas default */
+#define NICSEC_MAX_SA_LIMIT	(1u << 24)
+#define NICSEC_MAX_HOST_PORTS	64
+#define NICSEC_MAX_PREFIXES	1024	/* owned address prefixes, all tenants */
 #define NICSEC_REPLAY_WORDS	2	/* window of 128 packets */
 #define NICSEC_REPLAY_WINDOW	(64 * NICSEC_REPLAY_WORDS)
 #define NICSEC_ESP_PORT		4500	/* RFC 3948 */
 #define NICSEC_IKE_PORT		500
 
-/* The device's two ports; also the keys of the tx_port devmap. */
+/* Port numbers: the keys of tx_port, port_info and port_stats. */
 enum nicsec_port {
-	NICSEC_PORT_HOST = 0,	/* faces the VM / server */
-	NICSEC_PORT_WIRE = 1,	/* faces the network / client */
-	NICSEC_PORT_MAX,
+	NICSEC_PORT_WIRE = 0,	/* faces the network / client */
+	NICSEC_PORT_HOST1 = 1,	/* the first host port (faces a VM) */
+	NICSEC_PORT_MAX = 1 + NICSEC_MAX_HOST_PORTS,
 };
 
 /* Per-CPU counters of one port; user space sums over CPUs. */
@@ -57,12 +70,17 @@ enum nicsec_drop {
 	NICSEC_DROP_ENGINE,	/* the AES-GCM engine failed (no key, ...) */
 	NICSEC_DROP_NO_ROOM,	/* no room in the frame for the ESP headers */
 	NICSEC_DROP_CTL_NO_SOCKET, /* control datagram, devd not listening */
+	NICSEC_DROP_SPOOFED,	/* host port: IPv4 or ARP sender not the tenant's */
+	NICSEC_DROP_NO_TENANT,	/* wire port: no tenant owns the destination */
 	NICSEC_DROP_MAX,
 };
 
+/* drop_stats index: per port, then per reason. */
+#define NICSEC_DROP_IDX(port, reason)	((port) * NICSEC_DROP_MAX + (reason))
+
 /*
- * An outbound flow: the 5-tuple of the inner packet, or the 2-tuple with
- * protocol and ports zero. Network byte order throughout.
+ * An outbound flow of one host port: the 5-tuple of the inner packet, or
+ * the 2-tuple with protocol and ports zero. Network byte order but @port.
  */
 struct nicsec_flow {
 	__be32 saddr;
@@ -70,7 +88,21 @@ struct nicsec_flow {
 	__be16 sport;
 	__be16 dport;
 	__u8 proto;
-	__u8 pad[3];		/* zero */
+	__u8 pad;		/* zero */
+	__u16 port;		/* the host port the packet came in on */
+};
+
+/* Inbound SA lookup: SPI and outer destination (RFC 4301 4.1), so that
+ * tenants choosing the same SPI for their own addresses never collide. */
+struct nicsec_spi_key {
+	__be32 spi;
+	__be32 daddr;
+};
+
+/* An IPv4 prefix some tenant owns (owner map, an LPM trie). */
+struct nicsec_prefix {
+	__u32 prefixlen;	/* 0..32 */
+	__be32 addr;
 };
 
 enum nicsec_sa_flags {
@@ -94,7 +126,9 @@ struct nicsec_sa {
 	__be16 sel_local_port;
 	__be16 sel_remote_port;
 	__u8 sel_proto;
-	__u8 pad[3];
+	__u8 pad0;
+	__u16 port;		/* the tenant's host port */
+	__u32 pad1;
 	__u64 seq;		/* outbound: last sequence number used */
 };
 
@@ -124,11 +158,28 @@ enum nicsec_engine_id {
 struct nicsec_dev_info {
 	__u32 engine;		/* enum nicsec_engine_id */
 	__u32 wire_mtu;
-	__u32 host_ifindex;
 	__u32 wire_ifindex;
+	__u32 max_sas;		/* size of the SA tables and key slots */
 	__be32 ctl_addr;	/* the device's control address (0: none) */
 	__be16 ctl_port;	/* UDP port of the control protocol */
-	__u8 host_mac[6];	/* answers ARP for ctl_addr with this */
+	__u16 default_port;	/* non-IPv4 frames from the wire go here (0: dropped) */
+};
+
+/* One port (port_info[port]); ifindex 0: not in use. */
+struct nicsec_port_info {
+	__u32 ifindex;
+	__u8 mac[6];		/* host ports answer ARP for ctl_addr with this */
+	__u8 ctl;		/* host ports: devd serves the tenant's control channel */
+	__u8 pad;
+	char ifname[16];
+	char tenant[16];	/* host ports: the tenant's name */
+};
+
+/* devd's own record for the CLI (devd_info[0]): where to reach it. */
+struct nicsec_devd_info {
+	__u32 pid;
+	__u32 pad;
+	char sock[108];		/* its management socket (AF_UNIX path) */
 };
 
 #endif /* NICSEC_BPF_MAPS_H */

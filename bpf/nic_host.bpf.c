@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device's host port (faces the server/VM). Outbound IPv4 packets are
- * matched against the flow table, 5-tuple first, then 2-tuple; a match is
- * encrypted into ESP-in-UDP for its SA and sent out of the wire port. A
+ * The device's host ports (one per tenant, each facing a VM). The port a
+ * frame came in on (port_of[ingress ifindex]) is its tenant: an IPv4
+ * packet or ARP whose sender address the tenant does not own is dropped
+ * (spoofed), as a NIC's virtual function would. Outbound IPv4 packets are
+ * matched against the tenant's flows, 5-tuple first, then 2-tuple; a match
+ * is encrypted into ESP-in-UDP for its SA and sent out of the wire port. A
  * packet that would not fit the wire MTU once encapsulated is answered with
  * ICMP "fragmentation needed" back to the VM. Datagrams to the device's
- * control address and port go to nicsec-devd over AF_XDP before any OS
- * stack sees them, and ARP requests for that address are answered here.
- * Everything else (ARP, IKE, unmatched flows, non-IPv4) crosses unchanged.
+ * control address and port go to nicsec-devd over AF_XDP (the port's own
+ * socket) before any OS stack sees them, and ARP requests for that
+ * address are answered here with the port's MAC. Everything else (ARP,
+ * IKE, unmatched flows, non-IPv4) crosses to the wire unchanged.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -17,10 +21,10 @@
 #include "esp.h"
 #include "engine.h"
 
-static __always_inline int host_drop(struct nicsec_port_stats *st, __u32 reason,
-				struct nicsec_sa_stats *ss)
+static __always_inline int host_drop(struct nicsec_port_stats *st, __u32 port,
+				     __u32 reason, struct nicsec_sa_stats *ss)
 {
-	count_drop(st, reason);
+	count_drop(st, port, reason);
 	if (ss)
 		ss->other_drop++;
 	return XDP_DROP;
@@ -140,7 +144,7 @@ static __always_inline int move_to_head(struct xdp_md *ctx, __u32 inner_len, __u
 }
 
 static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stats *st,
-				     __u32 id)
+				     __u32 port, __u32 id)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	__u32 inner_len, pad, ct_len, frame_len, extra, tail, moved, i;
@@ -156,17 +160,19 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 
 	ss = bpf_map_lookup_elem(&sa_stats, &id);
 	sa = bpf_map_lookup_elem(&sa_table, &id);
-	if (!sa || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT))
-		return host_drop(st, NICSEC_DROP_NO_SA, ss);
+	/* the flow is the tenant's, and so must its SA be */
+	if (!sa || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT) ||
+	    sa->port != port)
+		return host_drop(st, port, NICSEC_DROP_NO_SA, ss);
 
 	inner = data + 14;
 	if ((void *)(inner + 1) > end)
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+		return host_drop(st, port, NICSEC_DROP_MALFORMED, ss);
 	inner_len = bpf_ntohs(inner->tot_len);
 	frame_len = end - data;
 	barrier_var(frame_len);		/* a scalar, not 32-bit pointer math */
 	if (inner_len < 20 || inner_len > NICSEC_MAX_L3 || 14 + inner_len > frame_len)
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+		return host_drop(st, port, NICSEC_DROP_MALFORMED, ss);
 	extra = frame_len - 14 - inner_len;	/* Ethernet padding */
 	tos = inner->tos & ~3;			/* DSCP; ECN is not copied out */
 	pad = esp_pad_len(inner_len);
@@ -174,20 +180,20 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 
 	if (ESP_ENCAP_HDR_LEN + ct_len + ESP_ICV_LEN > wire_mtu) {
 		if (inner->ihl != 5 || icmp_frag_needed(ctx, esp_inner_mtu(wire_mtu)))
-			return host_drop(st, NICSEC_DROP_TOO_BIG, ss);
-		count_drop(st, NICSEC_DROP_TOO_BIG);
+			return host_drop(st, port, NICSEC_DROP_TOO_BIG, ss);
+		count_drop(st, port, NICSEC_DROP_TOO_BIG);
 		st->icmp_sent++;
 		return XDP_TX;
 	}
 
 	seq = __sync_fetch_and_add(&sa->seq, 1) + 1;
 	if (seq > 0xffffffffULL)	/* RFC 4303 3.3.3: never cycle */
-		return host_drop(st, NICSEC_DROP_SEQ_EXHAUSTED, ss);
+		return host_drop(st, port, NICSEC_DROP_SEQ_EXHAUSTED, ss);
 
 	tail = pad + ESP_TRAILER_LEN + ESP_ICV_LEN;
 	if (!bpf_xdp_adjust_tail(ctx, (int)tail - (int)extra)) {
 		if (bpf_xdp_adjust_head(ctx, -ESP_ENCAP_HDR_LEN))
-			return host_drop(st, NICSEC_DROP_NO_ROOM, ss);
+			return host_drop(st, port, NICSEC_DROP_NO_ROOM, ss);
 		moved = 0;
 	} else if (move_to_head(ctx, inner_len, tail) == 0 &&
 		   (!extra || !bpf_xdp_adjust_tail(ctx, -(int)extra))) {
@@ -195,7 +201,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 		 * packet was moved into the headroom instead */
 		moved = 1;
 	} else {
-		return host_drop(st, NICSEC_DROP_NO_ROOM, ss);
+		return host_drop(st, port, NICSEC_DROP_NO_ROOM, ss);
 	}
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
@@ -206,12 +212,12 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	if (!moved) {
 		old = data + ESP_ENCAP_HDR_LEN;
 		if ((void *)(old + 1) > end)
-			return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+			return host_drop(st, port, NICSEC_DROP_MALFORMED, ss);
 		/* same two hosts inside and out: the Ethernet header stays */
 		__builtin_memcpy(eth, old, sizeof(*eth));
 	}
 	if ((void *)(esp + 1) > end)
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+		return host_drop(st, port, NICSEC_DROP_MALFORMED, ss);
 
 	ip->version = 4;
 	ip->ihl = 5;
@@ -235,7 +241,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	esp->seq = bpf_htonl((__u32)seq);
 	p = (__u8 *)(esp + 1);		/* IV: the 64-bit sequence number */
 	if ((void *)(p + ESP_IV_LEN) > end)
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+		return host_drop(st, port, NICSEC_DROP_MALFORMED, ss);
 	*(__be32 *)p = 0;
 	*(__be32 *)(p + 4) = bpf_htonl((__u32)seq);
 
@@ -243,7 +249,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	barrier_var(inner_len);
 	p = data + 14 + ESP_ENCAP_HDR_LEN + (inner_len & 0x3fff);
 	if ((void *)(p + 5) > end)
-		return host_drop(st, NICSEC_DROP_MALFORMED, ss);
+		return host_drop(st, port, NICSEC_DROP_MALFORMED, ss);
 #pragma unroll
 	for (i = 0; i < 3; i++)
 		if (i < pad)
@@ -252,45 +258,43 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	p[(pad & 3) + 1] = ESP_NEXTHDR_IPV4;
 
 	if (engine_seal(ctx, ESP_OUT_OFF, ct_len, id))
-		return host_drop(st, NICSEC_DROP_ENGINE, ss);
+		return host_drop(st, port, NICSEC_DROP_ENGINE, ss);
 	ss->packets++;
 	ss->bytes += inner_len;
 	st->sealed++;
 	return port_forward(ctx, st, NICSEC_PORT_WIRE);
 }
 
-struct arp_eth_ipv4 {
-	__be16 htype, ptype;
-	__u8 hlen, plen;
-	__be16 oper;
-	__u8 sha[6];
-	__be32 spa;
-	__u8 tha[6];
-	__be32 tpa;
-} __attribute__((packed));
-
-/* An ARP request for the control address: turn it into the reply. */
-static __always_inline int arp_reply(struct xdp_md *ctx, struct nicsec_port_stats *st,
-				     const struct nicsec_dev_info *di)
+/*
+ * ARP from a host port: a request for the control address becomes its
+ * reply (with the port's MAC, XDP_TX); any other must come from an address
+ * the tenant owns. Returns an XDP action, or -1 to pass it on.
+ */
+static __always_inline int host_arp(struct xdp_md *ctx, struct nicsec_port_stats *st,
+				    __u32 port, const struct nicsec_dev_info *di)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
+	struct nicsec_port_info *pi;
 	__be32 ip;
 
-	if ((void *)(arp + 1) > end)
+	if (!arp_ipv4_ok(arp, end))
+		return -1;		/* not IPv4 over Ethernet: not ours to judge */
+	if (owner_of(arp->spa) != port)
+		return host_drop(st, port, NICSEC_DROP_SPOOFED, NULL);
+	if (arp->oper != bpf_htons(1) || !di->ctl_addr || arp->tpa != di->ctl_addr)
 		return -1;
-	if (arp->htype != bpf_htons(1) || arp->ptype != bpf_htons(0x0800) ||
-	    arp->hlen != 6 || arp->plen != 4 || arp->oper != bpf_htons(1) ||
-	    arp->tpa != di->ctl_addr)
+	pi = bpf_map_lookup_elem(&port_info, &port);
+	if (!pi || !pi->ctl)
 		return -1;
 	__builtin_memcpy(eth->h_dest, arp->sha, 6);
-	__builtin_memcpy(eth->h_source, di->host_mac, 6);
+	__builtin_memcpy(eth->h_source, pi->mac, 6);
 	arp->oper = bpf_htons(2);
 	__builtin_memcpy(arp->tha, arp->sha, 6);
 	ip = arp->spa;
 	arp->tpa = ip;
-	__builtin_memcpy(arp->sha, di->host_mac, 6);
+	__builtin_memcpy(arp->sha, pi->mac, 6);
 	arp->spa = di->ctl_addr;
 	st->arp_replies++;
 	return XDP_TX;
@@ -300,22 +304,25 @@ SEC("xdp")
 int nic_host(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	struct nicsec_port_stats *st = port_rx(ctx, NICSEC_PORT_HOST);
+	__u32 ifindex = ctx->ingress_ifindex, ihl, *id, *portp, port;
+	struct nicsec_port_stats *st;
 	struct nicsec_flow key = {};
 	struct nicsec_dev_info *di;
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
-	__u32 ihl, *id;
 
-	if (!st)
-		return XDP_ABORTED;
+	portp = bpf_map_lookup_elem(&port_of, &ifindex);
+	if (!portp || *portp < NICSEC_PORT_HOST1 || *portp >= NICSEC_PORT_MAX)
+		return XDP_ABORTED;	/* attached to a device devd did not set up */
+	port = *portp;
+	st = port_rx(ctx, port);
 	di = dev_info_get();
-	if (!di)
+	if (!st || !di)
 		return XDP_ABORTED;
 	if ((void *)(eth + 1) > end)
 		goto pass;
-	if (eth->h_proto == bpf_htons(0x0806) && di->ctl_addr) {
-		int act = arp_reply(ctx, st, di);
+	if (eth->h_proto == ETH_P_ARP_BE) {
+		int act = host_arp(ctx, st, port, di);
 
 		if (act >= 0)
 			return act;
@@ -327,21 +334,24 @@ int nic_host(struct xdp_md *ctx)
 	ihl = ipv4_hdr_ok(ip, end);
 	if (!ihl)
 		goto pass;
+	if (owner_of(ip->saddr) != port)
+		return host_drop(st, port, NICSEC_DROP_SPOOFED, NULL);
 	if (di->ctl_addr && ip->daddr == di->ctl_addr && ip->protocol == IPPROTO_UDP_ &&
 	    !ipv4_is_fragment(ip)) {
 		struct udphdr *udp = (void *)ip + (ihl & 0x3c);
 
 		if ((void *)(udp + 1) <= end && udp->dest == di->ctl_port) {
 			/* the control channel: to devd, before any OS stack */
-			int act = bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_DROP);
+			int act = bpf_redirect_map(&xsks, port, XDP_DROP);
 
 			if (act == XDP_REDIRECT)
 				st->ctl_rx++;
 			else
-				count_drop(st, NICSEC_DROP_CTL_NO_SOCKET);
+				count_drop(st, port, NICSEC_DROP_CTL_NO_SOCKET);
 			return act;
 		}
 	}
+	key.port = port;
 	key.saddr = ip->saddr;
 	key.daddr = ip->daddr;
 	if ((ip->protocol == IPPROTO_TCP_ || ip->protocol == IPPROTO_UDP_) &&
@@ -354,7 +364,7 @@ int nic_host(struct xdp_md *ctx)
 			key.dport = ports[1];
 			id = bpf_map_lookup_elem(&flow_out, &key);
 			if (id)
-				return esp_encap(ctx, st, *id);
+				return esp_encap(ctx, st, port, *id);
 			key.proto = 0;
 			key.sport = 0;
 			key.dport = 0;
@@ -362,7 +372,7 @@ int nic_host(struct xdp_md *ctx)
 	}
 	id = bpf_map_lookup_elem(&flow_out, &key);
 	if (id)
-		return esp_encap(ctx, st, *id);
+		return esp_encap(ctx, st, port, *id);
 pass:
 	st->passed++;
 	return port_forward(ctx, st, NICSEC_PORT_WIRE);

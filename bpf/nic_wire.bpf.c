@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The device's wire port (faces the network). UDP to port 4500 is ours:
- * IKE (non-ESP marker) and NAT keepalives pass, ESP is looked up by SPI,
- * checked against the SA's outer addresses and the replay window, opened,
- * checked (trailer, inner header, the SA's selectors), decapsulated and
- * sent to the host port; anything wrong with it is dropped and counted by
- * reason. Everything else (ARP, IKE on 500, other traffic) crosses
- * unchanged.
+ * IKE (non-ESP marker) and NAT keepalives pass, ESP is looked up by SPI
+ * and outer destination, checked against the SA's outer addresses and the
+ * replay window, opened, checked (trailer, inner header, the SA's
+ * selectors), decapsulated and sent to the host port of the tenant that
+ * owns the SA, never another; anything wrong with it is dropped and
+ * counted by reason. Everything else (ARP, IKE on 500, other traffic)
+ * crosses unchanged to the host port of the tenant that owns its
+ * destination address (ARP: the target address), or, not IPv4, to the
+ * default port if one is set; with no such tenant it is dropped.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -22,7 +25,7 @@
 static __always_inline int wire_drop(struct nicsec_port_stats *st, __u32 reason,
 				struct nicsec_sa_stats *ss)
 {
-	count_drop(st, reason);
+	count_drop(st, NICSEC_PORT_WIRE, reason);
 	if (ss) {
 		if (reason == NICSEC_DROP_AUTH)
 			ss->auth_fail++;
@@ -69,6 +72,7 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	__u32 id, *idp, seq, esp_off, ct_len, padlen, inner_len, frame_len, i;
 	__u32 trailer_off;
 	struct nicsec_sa_stats *ss = NULL;
+	struct nicsec_spi_key skey;
 	struct nicsec_replay *rp;
 	struct nicsec_sa *sa;
 	struct esp_hdr *esp;
@@ -83,14 +87,17 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	if (plen < ESP_MIN_LEN || plen > NICSEC_MAX_L3)
 		return wire_drop(st, NICSEC_DROP_MALFORMED, NULL);
 
-	idp = bpf_map_lookup_elem(&spi_in, &esp->spi);
+	skey.spi = esp->spi;
+	skey.daddr = ip->daddr;
+	idp = bpf_map_lookup_elem(&spi_in, &skey);
 	if (!idp)
 		return wire_drop(st, NICSEC_DROP_NO_SA, NULL);
 	id = *idp;
 	sa = bpf_map_lookup_elem(&sa_table, &id);
 	rp = bpf_map_lookup_elem(&sa_replay, &id);
 	ss = bpf_map_lookup_elem(&sa_stats, &id);
-	if (!sa || !rp || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_IN))
+	if (!sa || !rp || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_IN) ||
+	    sa->port < NICSEC_PORT_HOST1 || sa->port >= NICSEC_PORT_MAX)
 		return wire_drop(st, NICSEC_DROP_NO_SA, ss);
 	if (ip->saddr != sa->peer_addr || ip->daddr != sa->local_addr)
 		return wire_drop(st, NICSEC_DROP_BAD_ADDR, ss);
@@ -166,7 +173,35 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	ss->packets++;
 	ss->bytes += inner_len;
 	st->opened++;
-	return port_forward(ctx, st, NICSEC_PORT_HOST);
+	/* to the tenant that owns the SA, and only there */
+	return port_forward(ctx, st, sa->port);
+}
+
+/*
+ * Where a frame that is not the device's goes: the host port of the
+ * tenant owning its IPv4 destination (ARP: target address), the default
+ * port for other frames; 0 if none (dropped, no_tenant).
+ */
+static __always_inline __u32 pass_port(void *data, void *end)
+{
+	struct ethhdr *eth = data;
+	struct nicsec_dev_info *di;
+
+	if ((void *)(eth + 1) > end)
+		return 0;
+	if (eth->h_proto == ETH_P_IP_BE) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		return (void *)(ip + 1) <= end ? owner_of(ip->daddr) : 0;
+	}
+	if (eth->h_proto == ETH_P_ARP_BE) {
+		struct arp_eth_ipv4 *arp = (void *)(eth + 1);
+
+		if (arp_ipv4_ok(arp, end))
+			return owner_of(arp->tpa);
+	}
+	di = dev_info_get();
+	return di ? di->default_port : 0;
 }
 
 SEC("xdp")
@@ -175,7 +210,7 @@ int nic_wire(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct nicsec_port_stats *st = port_rx(ctx, NICSEC_PORT_WIRE);
 	struct ethhdr *eth = data;
-	__u32 ihl, udp_len, plen;
+	__u32 ihl, udp_len, plen, port;
 	struct udphdr *udp;
 	struct iphdr *ip;
 	__u8 *payload;
@@ -183,7 +218,7 @@ int nic_wire(struct xdp_md *ctx)
 	if (!st)
 		return XDP_ABORTED;
 	if ((void *)(eth + 1) > end || eth->h_proto != ETH_P_IP_BE)
-		goto pass;
+		goto pass;	/* ARP and the rest: pass_port() below */
 	ip = (void *)(eth + 1);
 	ihl = ipv4_hdr_ok(ip, end);
 	if (!ihl || ip->protocol != IPPROTO_UDP_ || ipv4_is_fragment(ip))
@@ -207,6 +242,9 @@ int nic_wire(struct xdp_md *ctx)
 		goto pass;		/* non-ESP marker: IKE, RFC 3948 2.2 */
 	return esp_decap(ctx, st, ihl & 0x3c, plen);
 pass:
+	port = pass_port(data, end);
+	if (port < NICSEC_PORT_HOST1 || port >= NICSEC_PORT_MAX)
+		return wire_drop(st, NICSEC_DROP_NO_TENANT, NULL);
 	st->passed++;
-	return port_forward(ctx, st, NICSEC_PORT_HOST);
+	return port_forward(ctx, st, port);
 }

@@ -15,6 +15,25 @@
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
 #define NICSEC_MAX_L3	9000	/* largest IPv4 packet the device handles */
+#define ETH_P_ARP_BE	bpf_htons(0x0806)
+
+/* An ARP packet for IPv4 over Ethernet (RFC 826), after the Ethernet header. */
+struct arp_eth_ipv4 {
+	__be16 htype, ptype;
+	__u8 hlen, plen;
+	__be16 oper;
+	__u8 sha[6];
+	__be32 spa;
+	__u8 tha[6];
+	__be32 tpa;
+} __attribute__((packed));
+
+/* The ARP at @arp if it is IPv4 over Ethernet and inside the frame. */
+static __always_inline int arp_ipv4_ok(const struct arp_eth_ipv4 *arp, const void *end)
+{
+	return (const void *)(arp + 1) <= end && arp->htype == bpf_htons(1) &&
+	       arp->ptype == bpf_htons(0x0800) && arp->hlen == 6 && arp->plen == 4;
+}
 
 /*
  * barrier_var(v) (bpf_helpers.h) makes the compiler forget what it knows

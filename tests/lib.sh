@@ -28,6 +28,9 @@ TB_CLI_ADDR=10.77.0.2
 TB_HOST_MTU=1400
 TB_WIRE_MTU=1500
 TB_ENGINE=${TB_ENGINE:-auto}	# nicsec-devd --engine
+# nicsec-devd --max-sas: small, so that tests dumping every map stay quick
+# (devd's own default is 65536; bench-scale and the tenant test ask for more)
+TB_MAX_SAS=${TB_MAX_SAS:-4096}
 
 # Poll CMD every 0.1 s until it succeeds or TIMEOUT seconds pass.
 tb_wait()	# TIMEOUT CMD...
@@ -159,8 +162,8 @@ tb_device_start()	# [extra nicsec-devd options]
 {
 	local pid
 	ip netns exec "$TB_DEV" "$TB_BIN/nicsec-devd" --host "$TB_DEV_HOST" \
-		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" --engine "$TB_ENGINE" "$@" \
-		> "$TB_RUN/devd.log" 2>&1 &
+		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" --sock "$TB_RUN/devd.sock" \
+		--engine "$TB_ENGINE" --max-sas "$TB_MAX_SAS" "$@" > "$TB_RUN/devd.log" 2>&1 &
 	pid=$!
 	echo $pid > "$TB_RUN/devd.pid"
 	# "ready" comes after the maps are pinned and the control channel is up

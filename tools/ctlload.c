@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctlload: N INSTALLs through the control channel, as fast as the channel
- * allows, each with its own SPI, flow and random key; prints how many
- * completed, the retransmissions, and install latency (median, p99) and
- * rate, and exits 0 only if every one completed with STATUS ok. Used by
- * the loss test (tests/net/test_ctl.sh) and the control benchmark.
+ * ctlload: N SA installs through the control channel, as fast as the
+ * channel allows, in INSTALLs of B SAs each (all or nothing per INSTALL),
+ * each SA with its own SPI, flow and random key; prints how many
+ * completed, the retransmissions, request latency (median, p99) and the
+ * install rate, and exits 0 only if every one completed with STATUS ok.
+ * Used by the loss test (tests/net/test_ctl.sh), the tenant test and the
+ * scale benchmark (tools/bench_scale.sh).
  *
- *   ctlload -d ADDR[:PORT] -k ENROLLFILE -n COUNT [-r RTO_MS] [-j JSON]
+ *   ctlload -d ADDR[:PORT] -k ENROLLFILE -n COUNT [-b BATCH] [-s SRC]
+ *           [-t out|in|both] [-f FIRST] [-r RTO_MS] [-j JSON] [-P]
+ *
+ * SA i (counting from FIRST, default 0) has SPI 0x100000 + i and the
+ * outbound flow SRC:(1024 + i % 60000) -> 10.128.0.0 + i / 60000 : 4242
+ * UDP (inbound: the reverse), so up to 3.9 million SAs never collide.
+ * -t both alternates outbound and inbound. -P prints progress on stderr.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,19 +42,49 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* SA number @i as ctlload installs it. */
+static void sa_make(struct nicsec_ctl_sa *sa, unsigned long i, uint32_t src, int in)
+{
+	uint32_t peer = htonl(0x0a800000u + (uint32_t)(i / 60000));
+	uint16_t lport = htons((uint16_t)(1024 + i % 60000)), pport = htons(4242);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->present = NICSEC_CTL_SA_REQUIRED;
+	sa->flow.ntuple = 5;
+	sa->flow.proto = 17;
+	sa->flow.saddr = in ? peer : src;
+	sa->flow.daddr = in ? src : peer;
+	sa->flow.sport = in ? pport : lport;
+	sa->flow.dport = in ? lport : pport;
+	sa->dir = in ? NICSEC_CTL_DIR_IN : NICSEC_CTL_DIR_OUT;
+	sa->spi = 0x100000u + (uint32_t)i;
+	sa->alg = NICSEC_CTL_ALG_AES_GCM_16;
+	sa->key_len = 16;
+	RAND_bytes(sa->key, 16);
+	RAND_bytes(sa->salt, 4);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ctlload -d ADDR[:PORT] -k ENROLLFILE -n COUNT [-b BATCH] "
+		"[-s SRC] [-t out|in|both] [-f FIRST] [-r RTO_MS] [-j JSON] [-P]\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in dev = { .sin_family = AF_INET, .sin_port = htons(NICSEC_CTL_PORT) };
 	struct nicsec_ctl_opts opts = { .rto_ms = 20, .tries = 20 };
+	struct nicsec_ctl_sa sa[NICSEC_CTL_MAX_SAS];
+	uint32_t ids[NICSEC_CTL_MAX_SAS], src = htonl(0x0a4d0001);
 	struct nicsec_ctl_chan_stats cs;
 	struct nicsec_ctl_chan *ch;
 	uint8_t key[NICSEC_CTL_KEY_LEN];
-	const char *keyfile = NULL, *json = NULL;
-	unsigned long n = 100, i, ok = 0, retx = 0;
-	double *lat, t0, total;
-	int c, err;
+	const char *keyfile = NULL, *json = NULL, *type = "out";
+	unsigned long n = 100, first = 0, batch = 1, i, ok = 0, reqs, r;
+	double *lat, t0, total, last_progress = 0;
+	int c, err, progress = 0, rc = 0;
 
-	while ((c = getopt(argc, argv, "d:k:n:r:j:")) != -1) {
+	while ((c = getopt(argc, argv, "d:k:n:b:s:t:f:r:j:P")) != -1) {
 		switch (c) {
 		case 'd': {
 			char a[64], *colon;
@@ -63,16 +101,27 @@ int main(int argc, char **argv)
 		}
 		case 'k': keyfile = optarg; break;
 		case 'n': n = strtoul(optarg, NULL, 10); break;
+		case 'b': batch = strtoul(optarg, NULL, 10); break;
+		case 's':
+			if (inet_pton(AF_INET, optarg, &src) != 1)
+				return 2;
+			break;
+		case 't': type = optarg; break;
+		case 'f': first = strtoul(optarg, NULL, 10); break;
 		case 'r': opts.rto_ms = (unsigned int)atoi(optarg); break;
 		case 'j': json = optarg; break;
+		case 'P': progress = 1; break;
 		default:
-			fprintf(stderr, "usage: ctlload -d ADDR[:PORT] -k ENROLLFILE -n COUNT "
-				"[-r RTO_MS] [-j JSON]\n");
+			usage();
 			return 2;
 		}
 	}
-	if (!keyfile || !dev.sin_addr.s_addr || !n || n > 1000000)
+	if (!keyfile || !dev.sin_addr.s_addr || !n || n > 4000000 || !batch ||
+	    batch > NICSEC_CTL_MAX_SAS ||
+	    (strcmp(type, "out") && strcmp(type, "in") && strcmp(type, "both"))) {
+		usage();
 		return 2;
+	}
 	err = nicsec_ctl_key_load(keyfile, key);
 	if (err) {
 		fprintf(stderr, "ctlload: %s: %s\n", keyfile, nicsec_ctl_strerror(err));
@@ -84,52 +133,62 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ctlload: %s\n", nicsec_ctl_strerror(err));
 		return 1;
 	}
-	lat = calloc(n, sizeof(*lat));
+	reqs = (n + batch - 1) / batch;
+	lat = calloc(reqs, sizeof(*lat));
 	if (!lat)
 		return 1;
 	t0 = now_us();
-	for (i = 0; i < n; i++) {
-		struct nicsec_ctl_sa sa = {
-			.flow = { .saddr = htonl(0x0a4d0001), .daddr = htonl(0x0a4d0002),
-				  .sport = htons((uint16_t)(10000 + i % 50000)),
-				  .dport = htons((uint16_t)(7000 + i / 50000)),
-				  .proto = 17, .ntuple = 5 },
-			.dir = NICSEC_CTL_DIR_OUT,
-			.spi = 0x100000u + (uint32_t)i,
-			.key_len = 16,
-		};
-		uint32_t id;
+	for (r = 0, i = 0; i < n; r++) {
+		unsigned int k, m = (unsigned int)(n - i < batch ? n - i : batch), bad;
 		double t;
 
-		RAND_bytes(sa.key, 16);
-		RAND_bytes(sa.salt, 4);
+		for (k = 0; k < m; k++) {
+			unsigned long s = first + i + k;
+			int in = !strcmp(type, "in") || (!strcmp(type, "both") && (s & 1));
+
+			sa_make(&sa[k], s, src, in);
+		}
 		t = now_us();
-		err = nicsec_ctl_install(ch, &sa, &id);
-		lat[i] = now_us() - t;
-		OPENSSL_cleanse(&sa, sizeof(sa));
-		if (!err)
-			ok++;
-		else
-			fprintf(stderr, "ctlload: install %lu: %s\n", i, nicsec_ctl_strerror(err));
+		err = nicsec_ctl_install(ch, sa, m, ids, &bad);
+		lat[r] = now_us() - t;
+		OPENSSL_cleanse(sa, sizeof(sa));
+		if (!err) {
+			ok += m;
+		} else {
+			fprintf(stderr, "ctlload: INSTALL of SAs %lu..%lu: %s (SA %u of it)\n",
+				first + i, first + i + m - 1, nicsec_ctl_strerror(err), bad);
+			rc = 1;
+			if (err < 0)	/* the channel is gone: the rest would wait too */
+				break;
+		}
+		i += m;
+		if (progress && now_us() - last_progress > 2e6) {
+			last_progress = now_us();
+			fprintf(stderr, "ctlload: %lu/%lu installed (%.0f/s)\n", ok, n,
+				ok / ((last_progress - t0) / 1e6));
+		}
 	}
 	total = now_us() - t0;
+	reqs = r;
 	nicsec_ctl_chan_stats(ch, &cs);	/* counted since the channel opened */
-	retx = cs.retransmits;
 	nicsec_ctl_chan_close(ch);
-	qsort(lat, n, sizeof(*lat), cmp);
-	printf("installs: %lu/%lu ok, %lu retransmissions, median %.0f us, p99 %.0f us, %.0f installs/s\n",
-	       ok, n, retx, lat[n / 2], lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1],
-	       n / (total / 1e6));
+	qsort(lat, reqs, sizeof(*lat), cmp);
+	printf("installs: %lu/%lu ok, %lu SAs per INSTALL, %llu retransmissions, "
+	       "median %.0f us, p99 %.0f us, %.0f installs/s\n", ok, n, batch,
+	       (unsigned long long)cs.retransmits, lat[reqs / 2],
+	       lat[(reqs * 99) / 100 < reqs ? (reqs * 99) / 100 : reqs - 1], ok / (total / 1e6));
 	if (json) {
 		FILE *f = fopen(json, "w");
 
 		if (f) {
-			fprintf(f, "{\"installs\":%lu,\"ok\":%lu,\"retransmissions\":%lu,"
-				"\"median_us\":%.1f,\"p99_us\":%.1f,\"per_s\":%.1f}\n", n, ok, retx,
-				lat[n / 2], lat[(n * 99) / 100], n / (total / 1e6));
+			fprintf(f, "{\"installs\":%lu,\"ok\":%lu,\"batch\":%lu,\"retransmissions\":%llu,"
+				"\"median_us\":%.1f,\"p99_us\":%.1f,\"per_s\":%.1f,\"seconds\":%.3f}\n",
+				n, ok, batch, (unsigned long long)cs.retransmits, lat[reqs / 2],
+				lat[(reqs * 99) / 100 < reqs ? (reqs * 99) / 100 : reqs - 1],
+				ok / (total / 1e6), total / 1e6);
 			fclose(f);
 		}
 	}
 	free(lat);
-	return ok == n ? 0 : 1;
+	return ok == n ? rc : 1;
 }

@@ -10,7 +10,7 @@
  * zeroed, argument errors, key clear, both AES drivers agreeing, no key
  * byte in a dump of the slot map, the slot's 4-bit GHASH table equal to
  * H * n for every nibble n (H = E_K(0) from OpenSSL, products by a bitwise
- * model), and a slot map larger than NICSEC_MAX_SA (its size is the
+ * model), and a slot map larger than NICSEC_OBJ_MAX_SA (its size is the
  * loader's choice).
  */
 #include <errno.h>
@@ -214,8 +214,8 @@ int main(void)
 	fill(key, sizeof(key), 7);
 	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, 5, key, 24, salt), -EINVAL,
 	       "key_set: 24-byte key refused");
-	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, NICSEC_MAX_SA, key, 16, salt),
-	       -ERANGE, "key_set: slot %d out of range", NICSEC_MAX_SA);
+	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, NICSEC_OBJ_MAX_SA, key, 16, salt),
+	       -ERANGE, "key_set: slot %d out of range", NICSEC_OBJ_MAX_SA);
 	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, 1, key, 16, salt), 0,
 	       "key_set: AES-128 in slot 1");
 	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, 2, key, 32, salt), 0,
@@ -341,7 +341,7 @@ int main(void)
 	is_int(run(1, f, fl, 0, 1), -EINVAL, "len 0 -> -EINVAL");
 	is_int(run(1, f, fl, 101, 1), -ERANGE, "region past the frame -> -ERANGE");
 	is_int(run(1, f, fl, 4097, 1), -EMSGSIZE, "len 4097 > GCM_BPF_MAX_LEN -> -EMSGSIZE");
-	is_int(run(1, f, fl, 100, NICSEC_MAX_SA), -ERANGE, "slot out of range -> -ERANGE");
+	is_int(run(1, f, fl, 100, NICSEC_OBJ_MAX_SA), -ERANGE, "slot out of range -> -ERANGE");
 	is_int(run(1, f, fl, 100, 77), -ENOKEY, "empty slot -> -ENOKEY");
 	is_int(run(0, f, fl, 100, 77), -ENOKEY, "open with an empty slot -> -ENOKEY");
 	memcpy(f, hdr0, 16);
@@ -400,25 +400,25 @@ int main(void)
 	   all_zero(val, vs),
 	   "cleared slot is all zero (salt, table); a second clear -> -ENOENT");
 
-	/* the slot map's size is the loader's: slots past NICSEC_MAX_SA work
+	/* the slot map's size is the loader's: slots past NICSEC_OBJ_MAX_SA work
 	 * in a larger map, the map's end is the bound */
 	engine_bpf_test_bpf__destroy(skel);
 	skel = engine_bpf_test_bpf__open();
-	if (!skel || bpf_map__set_max_entries(skel->maps.gcm_slots, 2 * NICSEC_MAX_SA) ||
+	if (!skel || bpf_map__set_max_entries(skel->maps.gcm_slots, 2 * NICSEC_OBJ_MAX_SA) ||
 	    engine_bpf_test_bpf__load(skel))
 		tap_bail("cannot load engine_bpf_test with a larger slot map");
 	slots_fd = bpf_map__fd(skel->maps.gcm_slots);
-	k = 2 * NICSEC_MAX_SA - 1;
+	k = 2 * NICSEC_OBJ_MAX_SA - 1;
 	is_int(nicsec_key_set(NICSEC_ENGINE_ID_BPF, slots_fd, k, key, 16, salt), 0,
-	       "map of %d slots: key_set in slot %u", 2 * NICSEC_MAX_SA, k);
+	       "map of %d slots: key_set in slot %u", 2 * NICSEC_OBJ_MAX_SA, k);
 	fill(pt, 1400, 5);
 	fl = frame_make(f, hdr0, pt, 1400);
 	ref_seal(key, 16, salt, hdr0, pt, 1400, ct, tag);
 	r = run(1, f, fl, 1400, k);
 	ok(r == 0 && !memcmp(f + ESP_OFF + 16, ct, 1400) && !memcmp(f + ESP_OFF + 16 + 1400, tag, 16),
-	   "map of %d slots: seal in slot %u == OpenSSL", 2 * NICSEC_MAX_SA, k);
-	is_int(run(1, f, fl, 1400, 2 * NICSEC_MAX_SA), -ERANGE,
-	       "map of %d slots: slot %d -> -ERANGE", 2 * NICSEC_MAX_SA, 2 * NICSEC_MAX_SA);
+	   "map of %d slots: seal in slot %u == OpenSSL", 2 * NICSEC_OBJ_MAX_SA, k);
+	is_int(run(1, f, fl, 1400, 2 * NICSEC_OBJ_MAX_SA), -ERANGE,
+	       "map of %d slots: slot %d -> -ERANGE", 2 * NICSEC_OBJ_MAX_SA, 2 * NICSEC_OBJ_MAX_SA);
 
 	engine_bpf_test_bpf__destroy(skel);
 	return tap_done();

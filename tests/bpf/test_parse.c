@@ -8,7 +8,12 @@
  * addresses, replayed sequence numbers), what the host port matches
  * (5-tuple before 2-tuple, fragments by 2-tuple), sequence number
  * exhaustion, and the ICMP "fragmentation needed" it builds for a packet
- * too big for the wire, checked field by field.
+ * too big for the wire, checked field by field; and the tenant rules:
+ * what a host port sends from an address its tenant does not own is
+ * dropped, another port's flows never match, pass-through from the wire
+ * goes only where a tenant owns the destination. test_run delivers every
+ * frame as if from loopback, which plays host port 1 (the tenant owning
+ * 10.77.0.1).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,15 +33,20 @@ static struct device_none_bpf *dev;
 static uint8_t out[9100];
 static uint32_t out_len;
 
+/* Drops for @reason, summed over CPUs and ports. */
 static uint64_t drops(uint32_t reason)
 {
 	int i, n = libbpf_num_possible_cpus();
 	uint64_t v[512], sum = 0;
+	uint32_t port, idx;
 
-	if (n > 512 || bpf_map_lookup_elem(bpf_map__fd(dev->maps.drop_stats), &reason, v))
-		tap_bail("reading drop_stats");
-	for (i = 0; i < n; i++)
-		sum += v[i];
+	for (port = 0; port < NICSEC_PORT_MAX; port++) {
+		idx = NICSEC_DROP_IDX(port, reason);
+		if (n > 512 || bpf_map_lookup_elem(bpf_map__fd(dev->maps.drop_stats), &idx, v))
+			tap_bail("reading drop_stats");
+		for (i = 0; i < n; i++)
+			sum += v[i];
+	}
 	return sum;
 }
 
@@ -111,13 +121,21 @@ int main(void)
 	uint64_t before;
 	int i;
 
-	tap_plan(29);
+	tap_plan(36);
 	dev = device_none_bpf__open_and_load();
 	if (!dev)
 		tap_bail("cannot load the device object (root and BPF needed)");
 	for (key = 0; key < NICSEC_PORT_MAX; key++)
 		if (bpf_map_update_elem(bpf_map__fd(dev->maps.tx_port), &key, &lo, 0))
 			tap_bail("tx_port update");
+	{
+		struct nicsec_prefix vm = { .prefixlen = 32, .addr = htonl(VM_ADDR) };
+		__u32 port = NICSEC_PORT_HOST1;
+
+		if (bpf_map_update_elem(bpf_map__fd(dev->maps.port_of), &lo, &port, 0) ||
+		    bpf_map_update_elem(bpf_map__fd(dev->maps.owner), &vm, &port, 0))
+			tap_bail("port_of/owner update");
+	}
 
 	/* ---- wire port ---- */
 	len = frame(f, 17, CLI_ADDR, VM_ADDR, 4500, 4500, (const uint8_t *)"\0\0\0\0IKE-message", 15, 0);
@@ -144,15 +162,19 @@ int main(void)
 	is_int(run(dev->progs.nic_wire, f, len), XDP_DROP, "wire: unknown SPI dropped");
 	is_int(drops(NICSEC_DROP_NO_SA) - before, 1, "wire: counted as no_sa");
 
-	/* an inbound SA 7 for SPI 0x9999 from cli to vm */
+	/* an inbound SA 7 for SPI 0x9999 from cli to vm (port 1's) */
 	sa.flags = NICSEC_SA_VALID | NICSEC_SA_IN;
 	sa.spi = htonl(0x9999);
 	sa.peer_addr = htonl(CLI_ADDR);
 	sa.local_addr = htonl(VM_ADDR);
+	sa.port = NICSEC_PORT_HOST1;
 	sa_put(7, &sa);
-	key = htonl(0x9999);
-	id = 7;
-	bpf_map_update_elem(bpf_map__fd(dev->maps.spi_in), &key, &id, 0);
+	{
+		struct nicsec_spi_key sk = { .spi = htonl(0x9999), .daddr = htonl(VM_ADDR) };
+
+		id = 7;
+		bpf_map_update_elem(bpf_map__fd(dev->maps.spi_in), &sk, &id, 0);
+	}
 	before = drops(NICSEC_DROP_BAD_ADDR);
 	len = frame(f, 17, 0x0a4d0009, VM_ADDR, 4500, 4500, esp, 64, 0);
 	is_int(run(dev->progs.nic_wire, f, len), XDP_DROP, "wire: known SPI from the wrong source dropped");
@@ -168,12 +190,27 @@ int main(void)
 	is_int(run(dev->progs.nic_wire, f, len), XDP_DROP,
 	       "wire: valid-looking ESP reaches the engine (none: refuses)");
 	is_int(drops(NICSEC_DROP_ENGINE) - before, 1, "wire: counted as engine");
+	before = drops(NICSEC_DROP_NO_SA);
+	len = frame(f, 17, CLI_ADDR, 0x0a4d0003, 4500, 4500, esp, 64, 0);
+	is_int(run(dev->progs.nic_wire, f, len), XDP_DROP,
+	       "wire: the SPI sent to another address is another SA: dropped");
+	is_int(drops(NICSEC_DROP_NO_SA) - before, 1, "wire: counted as no_sa");
 	len = frame(f, 17, CLI_ADDR, VM_ADDR, 4501, 500, esp, 64, 0);
 	is_int(run(dev->progs.nic_wire, f, len), XDP_REDIRECT, "wire: IKE on 500 passes");
 	len = frame(f, 6, CLI_ADDR, VM_ADDR, 80, 4500, NULL, 10, 0);
 	is_int(run(dev->progs.nic_wire, f, len), XDP_REDIRECT, "wire: TCP to port 4500 passes");
+	before = drops(NICSEC_DROP_NO_TENANT);
+	len = frame(f, 17, CLI_ADDR, 0x0a4d0009, 4501, 500, esp, 64, 0);
+	is_int(run(dev->progs.nic_wire, f, len), XDP_DROP,
+	       "wire: to an address no tenant owns: dropped");
+	is_int(drops(NICSEC_DROP_NO_TENANT) - before, 1, "wire: counted as no_tenant");
 
 	/* ---- host port ---- */
+	before = drops(NICSEC_DROP_SPOOFED);
+	len = frame(f, 17, 0x0a4d0009, CLI_ADDR, 7000, 7001, esp, 64, 0);
+	is_int(run(dev->progs.nic_host, f, len), XDP_DROP,
+	       "host: from an address the tenant does not own: dropped");
+	is_int(drops(NICSEC_DROP_SPOOFED) - before, 1, "host: counted as spoofed");
 	len = frame(f, 17, VM_ADDR, CLI_ADDR, 7000, 7001, esp, 64, 0);
 	is_int(run(dev->progs.nic_host, f, len), XDP_REDIRECT, "host: no SA: passes");
 	ok(out_len == len && !memcmp(out, f, len), "host: unmatched frame unchanged");
@@ -183,8 +220,23 @@ int main(void)
 	sa.local_addr = htonl(VM_ADDR);
 	sa.peer_addr = htonl(CLI_ADDR);
 	sa.local_port = sa.peer_port = htons(4500);
+	sa.port = NICSEC_PORT_HOST1;
 	sa_put(3, &sa);
 	sa_put(4, &sa);
+	/* another tenant's flow for the same 5-tuple: never port 1's */
+	flow.port = NICSEC_PORT_HOST1 + 1;
+	flow.saddr = htonl(VM_ADDR);
+	flow.daddr = htonl(CLI_ADDR);
+	flow.proto = 17;
+	flow.sport = htons(7000);
+	flow.dport = htons(7001);
+	id = 4;
+	bpf_map_update_elem(bpf_map__fd(dev->maps.flow_out), &flow, &id, 0);
+	is_int(run(dev->progs.nic_host, f, len), XDP_REDIRECT,
+	       "host: another port's flow for the same 5-tuple does not match: passes");
+	bpf_map_delete_elem(bpf_map__fd(dev->maps.flow_out), &flow);
+	memset(&flow, 0, sizeof(flow));
+	flow.port = NICSEC_PORT_HOST1;
 	flow.saddr = htonl(VM_ADDR);
 	flow.daddr = htonl(CLI_ADDR);
 	id = 3;				/* 2-tuple -> SA 3 */

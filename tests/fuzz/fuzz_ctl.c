@@ -32,9 +32,15 @@ static int op(void *ctx, const struct nicsec_ctl_msg *req, struct nicsec_ctl_msg
 	for (i = 0; i < sizeof(*req); i++)
 		sink ^= ((const uint8_t *)req)[i];
 	(void)sink;
-	reply->sa_id = req->spi & 1023;
-	reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_SA_ID) | NICSEC_CTL_F(NICSEC_CTL_T_KEY);
-	return req->spi & 1 ? NICSEC_CTL_E_EXISTS : NICSEC_CTL_OK;
+	for (i = 0; i < req->n_sa; i++)
+		reply->ids[i] = req->sa[i].spi & 1023;
+	reply->n_ids = req->n_sa;
+	reply->sa_id = req->n_sa ? req->sa[0].spi & 1023 : 0;
+	/* an SA (with its key) is no part of a STATUS: the handler drops it */
+	reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_SA_ID) | NICSEC_CTL_F(NICSEC_CTL_T_SA) |
+			  (req->n_sa ? NICSEC_CTL_F(NICSEC_CTL_T_SA_IDS) : 0);
+	reply->n_sa = req->n_sa;
+	return req->n_sa && (req->sa[0].spi & 1) ? NICSEC_CTL_E_EXISTS : NICSEC_CTL_OK;
 }
 
 static const struct nicsec_ctl_ops ops = { .install = op, .del = op, .flush = op, .query = op };

@@ -29,7 +29,7 @@ else
 	sed 's/^/# /' "$WORK/seeds.log" | tail -40
 fi
 
-mkdir "$WORK/corpus" "$WORK/art"
+mkdir -p "$WORK/corpus" "$WORK/art"
 cp "$CORPUS"/* "$WORK/corpus/"
 if "$FUZZER" -max_total_time="$SECS" -print_final_stats=1 \
 	-artifact_prefix="$WORK/art/" "$WORK/corpus" > "$WORK/fuzz.log" 2>&1; then

@@ -33,101 +33,125 @@ struct ctl_example {
 
 #define F(t) NICSEC_CTL_F(NICSEC_CTL_T_##t)
 
+/* The outbound SA of the first example: 5-tuple, AES-GCM-16 128, an hour. */
+static inline void ex_sa_out(struct nicsec_ctl_sa *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->present = F(FLOW) | F(DIR) | F(SPI) | F(ALG) | F(KEY) | F(SALT) | F(LIFETIME);
+	sa->flow.ntuple = 5;
+	sa->flow.saddr = htonl(0x0a4d0001);	/* 10.77.0.1 */
+	sa->flow.daddr = htonl(0x0a4d0002);	/* 10.77.0.2 */
+	sa->flow.sport = htons(40000);
+	sa->flow.dport = htons(443);
+	sa->flow.proto = 6;
+	sa->dir = NICSEC_CTL_DIR_OUT;
+	sa->spi = 0xc0de0001;
+	sa->alg = NICSEC_CTL_ALG_AES_GCM_16;
+	sa->key_len = 16;
+	memcpy(sa->key, "\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf", 16);
+	memcpy(sa->salt, "\xc0\xc1\xc2\xc3", 4);
+	sa->lifetime.seconds = 3600;
+}
+
+/* One direction of a CHILD_SA as the agent installs it: 2-tuple host
+ * pair, 256-bit key, ENCAP with the peer's NAT-T port. */
+static inline void ex_sa_child(struct nicsec_ctl_sa *sa, int out)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->present = F(FLOW) | F(DIR) | F(SPI) | F(ALG) | F(KEY) | F(SALT) | F(ENCAP);
+	sa->flow.ntuple = 2;
+	sa->flow.saddr = htonl(out ? 0x0a4d0001 : 0x0a4d0002);
+	sa->flow.daddr = htonl(out ? 0x0a4d0002 : 0x0a4d0001);
+	sa->dir = out ? NICSEC_CTL_DIR_OUT : NICSEC_CTL_DIR_IN;
+	sa->spi = out ? 0xc0de0003 : 0xc0de0002;
+	sa->alg = NICSEC_CTL_ALG_AES_GCM_16;
+	sa->key_len = 32;
+	for (int k = 0; k < 32; k++)
+		sa->key[k] = (uint8_t)((out ? 0x50 : 0xb0) + k);
+	memcpy(sa->salt, out ? "\x70\x71\x72\x73" : "\xd0\xd1\xd2\xd3", 4);
+	sa->encap.local_addr = htonl(0x0a4d0001);
+	sa->encap.peer_addr = htonl(0x0a4d0002);
+	sa->encap.local_port = htons(4500);
+	sa->encap.peer_port = htons(4500);
+}
+
+static inline void ex_hdr(struct nicsec_ctl_msg *m, uint8_t type, uint32_t n)
+{
+	memset(m, 0, sizeof(*m));
+	m->version = NICSEC_CTL_VERSION;
+	m->type = type;
+	m->request_id = 0x51000000 + n;
+	if (type == NICSEC_CTL_STATUS) {
+		m->sender_id = NICSEC_CTL_DEVICE_ID;
+		m->counter = EX_DEV_COUNTER + n;
+	} else {
+		m->sender_id = EX_AGENT;
+		m->counter = EX_COUNTER + n;
+	}
+}
+
 static inline void ex_fill(struct ctl_example ex[], int *n)
 {
 	struct nicsec_ctl_msg m;
 	int i = 0;
 
-	/* INSTALL: outbound 5-tuple, AES-GCM-16 128, one hour */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_INSTALL;
-	m.request_id = 0x51000001;
-	m.sender_id = EX_AGENT;
-	m.counter = EX_COUNTER + 1;
-	m.present = F(FLOW) | F(DIR) | F(SPI) | F(ALG) | F(KEY) | F(SALT) | F(LIFETIME);
-	m.flow.ntuple = 5;
-	m.flow.saddr = htonl(0x0a4d0001);	/* 10.77.0.1 */
-	m.flow.daddr = htonl(0x0a4d0002);	/* 10.77.0.2 */
-	m.flow.sport = htons(40000);
-	m.flow.dport = htons(443);
-	m.flow.proto = 6;
-	m.dir = NICSEC_CTL_DIR_OUT;
-	m.spi = 0xc0de0001;
-	m.alg = NICSEC_CTL_ALG_AES_GCM_16;
-	m.key_len = 16;
-	memcpy(m.key, "\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf", 16);
-	memcpy(m.salt, "\xc0\xc1\xc2\xc3", 4);
-	m.lifetime.seconds = 3600;
+	/* INSTALL of one SA: outbound 5-tuple, AES-GCM-16 128, one hour */
+	ex_hdr(&m, NICSEC_CTL_INSTALL, 1);
+	m.n_sa = 1;
+	ex_sa_out(&m.sa[0]);
 	ex[i].name = "INSTALL";
 	ex[i++].msg = m;
 
 	/* its STATUS: ok, SA id 7 */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_STATUS;
-	m.request_id = 0x51000001;
-	m.sender_id = NICSEC_CTL_DEVICE_ID;
-	m.counter = EX_DEV_COUNTER + 1;
-	m.present = F(CODE) | F(SA_ID);
+	ex_hdr(&m, NICSEC_CTL_STATUS, 1);
+	m.present = F(CODE) | F(SA_IDS);
 	m.code = NICSEC_CTL_OK;
-	m.sa_id = 7;
+	m.n_ids = 1;
+	m.ids[0] = 7;
 	ex[i].name = "STATUS ok for the INSTALL";
 	ex[i++].msg = m;
 
-	/* INSTALL inbound 2-tuple, 256-bit key, explicit encapsulation */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_INSTALL;
-	m.request_id = 0x51000002;
-	m.sender_id = EX_AGENT;
-	m.counter = EX_COUNTER + 2;
-	m.present = F(FLOW) | F(DIR) | F(SPI) | F(ALG) | F(KEY) | F(SALT) | F(ENCAP);
-	m.flow.ntuple = 2;
-	m.flow.saddr = htonl(0x0a4d0002);
-	m.flow.daddr = htonl(0x0a4d0001);
-	m.dir = NICSEC_CTL_DIR_IN;
-	m.spi = 0xc0de0002;
-	m.alg = NICSEC_CTL_ALG_AES_GCM_16;
-	m.key_len = 32;
-	for (int k = 0; k < 32; k++)
-		m.key[k] = (uint8_t)(0xb0 + k);
-	memcpy(m.salt, "\xd0\xd1\xd2\xd3", 4);
-	m.encap.local_addr = htonl(0x0a4d0001);
-	m.encap.peer_addr = htonl(0x0a4d0002);
-	m.encap.local_port = htons(4500);
-	m.encap.peer_port = htons(4500);
-	ex[i].name = "INSTALL inbound, 2-tuple, 256-bit key, ENCAP";
+	/* a CHILD_SA in one INSTALL: inbound, then outbound, 256-bit keys, ENCAP */
+	ex_hdr(&m, NICSEC_CTL_INSTALL, 2);
+	m.n_sa = 2;
+	ex_sa_child(&m.sa[0], 0);
+	ex_sa_child(&m.sa[1], 1);
+	ex[i].name = "INSTALL of two SAs, a CHILD_SA's inbound and outbound";
 	ex[i++].msg = m;
 
-	/* STATUS: the SPI was in use */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_STATUS;
-	m.request_id = 0x51000002;
-	m.counter = EX_DEV_COUNTER + 2;
-	m.present = F(CODE);
+	/* ... applied: SA ids 8 and 9, in the order of the request */
+	ex_hdr(&m, NICSEC_CTL_STATUS, 2);
+	m.present = F(CODE) | F(SA_IDS);
+	m.n_ids = 2;
+	m.ids[0] = 8;
+	m.ids[1] = 9;
+	ex[i].name = "STATUS ok for the two SAs";
+	ex[i++].msg = m;
+
+	/* ... or refused because of its first SA: nothing installed */
+	ex_hdr(&m, NICSEC_CTL_STATUS, 2);
+	m.present = F(CODE) | F(INDEX);
 	m.code = NICSEC_CTL_E_EXISTS;
-	ex[i].name = "STATUS error EXISTS";
+	m.index = 0;
+	ex[i].name = "STATUS error EXISTS for SA 0 of the request";
+	ex[i++].msg = m;
+
+	/* ... or because its second SA's local side is another tenant's */
+	ex_hdr(&m, NICSEC_CTL_STATUS, 2);
+	m.present = F(CODE) | F(INDEX);
+	m.code = NICSEC_CTL_E_DENIED;
+	m.index = 1;
+	ex[i].name = "STATUS error DENIED for SA 1 of the request";
 	ex[i++].msg = m;
 
 	/* QUERY SA 7 and its STATUS with counters */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_QUERY;
-	m.request_id = 0x51000003;
-	m.sender_id = EX_AGENT;
-	m.counter = EX_COUNTER + 3;
+	ex_hdr(&m, NICSEC_CTL_QUERY, 3);
 	m.present = F(SA_ID);
 	m.sa_id = 7;
 	ex[i].name = "QUERY SA 7";
 	ex[i++].msg = m;
 
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_STATUS;
-	m.request_id = 0x51000003;
-	m.counter = EX_DEV_COUNTER + 3;
+	ex_hdr(&m, NICSEC_CTL_STATUS, 3);
 	m.present = F(CODE) | F(SA_ID) | F(COUNTERS);
 	m.sa_id = 7;
 	m.counters.packets = 1000;
@@ -137,46 +161,29 @@ static inline void ex_fill(struct ctl_example ex[], int *n)
 	ex[i].name = "STATUS for the QUERY";
 	ex[i++].msg = m;
 
-	/* QUERY the device (liveness) and its STATUS */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_QUERY;
-	m.request_id = 0x51000004;
-	m.sender_id = EX_AGENT;
-	m.counter = EX_COUNTER + 4;
+	/* QUERY the device (liveness) and its STATUS: the tenant's own view */
+	ex_hdr(&m, NICSEC_CTL_QUERY, 4);
 	ex[i].name = "QUERY the device";
 	ex[i++].msg = m;
 
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_STATUS;
-	m.request_id = 0x51000004;
-	m.counter = EX_DEV_COUNTER + 4;
+	ex_hdr(&m, NICSEC_CTL_STATUS, 4);
 	m.present = F(CODE) | F(DEVINFO);
 	m.devinfo.engine = 1;
-	m.devinfo.sa_used = 1;
-	m.devinfo.sa_max = 1024;
+	m.devinfo.sa_used = 3;
+	m.devinfo.sa_max = 1000;
 	ex[i].name = "STATUS for the device QUERY";
 	ex[i++].msg = m;
 
-	/* DELETE SA 7, FLUSH */
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_DELETE;
-	m.request_id = 0x51000005;
-	m.sender_id = EX_AGENT;
-	m.counter = EX_COUNTER + 5;
-	m.present = F(SA_ID);
-	m.sa_id = 7;
-	ex[i].name = "DELETE SA 7";
+	/* DELETE SAs 8 and 9 in one request, FLUSH */
+	ex_hdr(&m, NICSEC_CTL_DELETE, 5);
+	m.present = F(SA_IDS);
+	m.n_ids = 2;
+	m.ids[0] = 8;
+	m.ids[1] = 9;
+	ex[i].name = "DELETE SAs 8 and 9";
 	ex[i++].msg = m;
 
-	memset(&m, 0, sizeof(m));
-	m.version = 1;
-	m.type = NICSEC_CTL_FLUSH;
-	m.request_id = 0x51000006;
-	m.sender_id = EX_AGENT;
-	m.counter = EX_COUNTER + 6;
+	ex_hdr(&m, NICSEC_CTL_FLUSH, 6);
 	ex[i].name = "FLUSH";
 	ex[i++].msg = m;
 	*n = i;
@@ -226,24 +233,15 @@ static inline int ex_block(const struct ctl_example *ex, char *out, size_t cap)
 	return (int)off;
 }
 
-#ifdef NICSEC_CTL_H
-/* An INSTALL for the agent API: outbound 5-tuple, 128-bit key. */
+/* An SA for the agent API: outbound 5-tuple, 128-bit key. */
 static inline struct nicsec_ctl_sa ex_sa_template(void)
 {
-	struct nicsec_ctl_sa sa = {
-		.flow = { .saddr = htonl(0x0a4d0001), .daddr = htonl(0x0a4d0002),
-			  .sport = htons(40000), .dport = htons(443), .proto = 6,
-			  .ntuple = 5 },
-		.dir = NICSEC_CTL_DIR_OUT,
-		.spi = 0xc0de0001,
-		.key_len = 16,
-		.key = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
-			 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf },
-		.salt = { 0xc0, 0xc1, 0xc2, 0xc3 },
-	};
+	struct nicsec_ctl_sa sa;
 
+	ex_sa_out(&sa);
+	sa.present &= ~NICSEC_CTL_F(NICSEC_CTL_T_LIFETIME);
+	sa.lifetime.seconds = 0;
 	return sa;
 }
-#endif
 
 #endif

@@ -46,27 +46,41 @@ static int lossy(struct fake_dev *d)
 	return d->rng % 100 < d->loss_pct;
 }
 
+/* All of the request's SAs, or none: an SPI in use refuses the lot. */
 static int dev_install(void *ctx, const struct nicsec_ctl_msg *req,
 		       struct nicsec_ctl_msg *reply)
 {
 	struct fake_dev *d = ctx;
-	int i, free_id = -1;
+	uint32_t k;
+	int i, n_free = 0;
 
-	for (i = 0; i < MAX_SA; i++) {
-		if (d->spi[i] == req->spi && d->dir[i] == req->dir)
-			return NICSEC_CTL_E_EXISTS;
-		if (!d->spi[i] && free_id < 0)
-			free_id = i;
+	for (k = 0; k < req->n_sa; k++) {
+		for (i = 0; i < MAX_SA; i++) {
+			if (d->spi[i] == req->sa[k].spi && d->dir[i] == req->sa[k].dir) {
+				reply->index = k;
+				reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_INDEX);
+				return NICSEC_CTL_E_EXISTS;
+			}
+		}
 	}
-	if (free_id < 0)
+	for (i = 0; i < MAX_SA; i++)
+		n_free += !d->spi[i];
+	if (n_free < (int)req->n_sa)
 		return NICSEC_CTL_E_NO_SPACE;
-	d->spi[free_id] = req->spi;
-	d->dir[free_id] = req->dir;
-	if (req->spi >= SPI_BASE && req->spi < SPI_BASE + NINSTALL)
-		d->applied[req->spi - SPI_BASE]++;
-	d->installs++;
-	reply->sa_id = (uint32_t)free_id;
-	reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_SA_ID);
+	for (k = 0, i = 0; k < req->n_sa; k++) {
+		const struct nicsec_ctl_sa *sa = &req->sa[k];
+
+		while (d->spi[i])
+			i++;
+		d->spi[i] = sa->spi;
+		d->dir[i] = sa->dir;
+		if (sa->spi >= SPI_BASE && sa->spi < SPI_BASE + NINSTALL)
+			d->applied[sa->spi - SPI_BASE]++;
+		d->installs++;
+		reply->ids[k] = (uint32_t)i;
+	}
+	reply->n_ids = req->n_sa;
+	reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_SA_IDS);
 	return NICSEC_CTL_OK;
 }
 
@@ -74,11 +88,15 @@ static int dev_del(void *ctx, const struct nicsec_ctl_msg *req,
 		   struct nicsec_ctl_msg *reply)
 {
 	struct fake_dev *d = ctx;
+	uint32_t k;
 
-	if (req->sa_id >= MAX_SA || !d->spi[req->sa_id])
-		return NICSEC_CTL_E_NO_SA;
-	d->spi[req->sa_id] = 0;
-	d->deletes++;
+	for (k = 0; k < req->n_ids; k++)
+		if (req->ids[k] >= MAX_SA || !d->spi[req->ids[k]])
+			return NICSEC_CTL_E_NO_SA;
+	for (k = 0; k < req->n_ids; k++) {
+		d->spi[req->ids[k]] = 0;
+		d->deletes++;
+	}
 	return NICSEC_CTL_OK;
 }
 
@@ -200,7 +218,7 @@ int main(void)
 	int i, err, done, once, other;
 	double t0;
 
-	tap_plan(19);
+	tap_plan(22);
 	d.fd = udp_socket(&dev_addr);
 	d.rng = 0x9e3779b97f4a7c15ull;
 	if (nicsec_ctl_dev_create(&d.ctl, ex_key, 1, &dev_ops, &d))
@@ -224,19 +242,34 @@ int main(void)
 	ok(d.last_src_port == nicsec_ctl_chan_port(chan),
 	   "device saw the request from the channel's port");
 	sa = test_sa(0x99990001);
-	err = nicsec_ctl_install(chan, &sa, &id);
+	err = nicsec_ctl_install(chan, &sa, 1, &id, NULL);
 	ok(!err && d.installs == 1, "INSTALL: ok, SA id %u", id);
-	err = nicsec_ctl_install(chan, &sa, &id2);
+	err = nicsec_ctl_install(chan, &sa, 1, &id2, NULL);
 	ok(err == NICSEC_CTL_E_EXISTS, "INSTALL of the same SPI again: EXISTS (%s)",
 	   nicsec_ctl_strerror(err));
+	{
+		struct nicsec_ctl_sa two[2] = { test_sa(0x99990002), sa };
+		uint32_t ids[2] = { 77, 77 };
+		unsigned int bad;
+
+		err = nicsec_ctl_install(chan, two, 2, ids, &bad);
+		ok(err == NICSEC_CTL_E_EXISTS && bad == 1 && ids[0] == 77 && d.installs == 1,
+		   "INSTALL of a new and a used SPI: EXISTS for SA 1, nothing installed");
+		two[1] = test_sa(0x99990003);
+		err = nicsec_ctl_install(chan, two, 2, ids, &bad);
+		ok(!err && d.installs == 3 && ids[0] != ids[1] && ids[0] != id && ids[1] != id,
+		   "INSTALL of two new SPIs: both ids (%u, %u)", ids[0], ids[1]);
+		err = nicsec_ctl_delete(chan, ids, 2);
+		ok(!err && d.deletes == 2, "DELETE of both in one request");
+	}
 	err = nicsec_ctl_query(chan, id, &reply);
 	ok(!err && reply.sa_id == id && reply.counters.packets == 100 + id,
 	   "QUERY SA: its counters");
-	err = nicsec_ctl_delete(chan, id);
-	ok(!err && d.deletes == 1, "DELETE: ok");
-	err = nicsec_ctl_delete(chan, id);
+	err = nicsec_ctl_delete(chan, &id, 1);
+	ok(!err && d.deletes == 3, "DELETE: ok");
+	err = nicsec_ctl_delete(chan, &id, 1);
 	ok(err == NICSEC_CTL_E_NO_SA, "DELETE again: NO_SA (%s)", nicsec_ctl_strerror(err));
-	nicsec_ctl_install(chan, &sa, &id);
+	nicsec_ctl_install(chan, &sa, 1, &id, NULL);
 	err = nicsec_ctl_flush(chan);
 	err = err ?: nicsec_ctl_query(chan, NICSEC_CTL_QUERY_DEVICE, &reply);
 	ok(!err && d.flushes == 1 && reply.devinfo.sa_used == 0, "FLUSH: ok, table empty");
@@ -247,13 +280,20 @@ int main(void)
 	d.loss_pct = 30;
 	done = 0;
 	t0 = now_s();
-	for (i = 0; i < NINSTALL; i++) {
-		sa = test_sa(SPI_BASE + (uint32_t)i);
-		err = nicsec_ctl_install(chan, &sa, &id);
+	/* half of them one SA per INSTALL, half four per INSTALL */
+	for (i = 0; i < NINSTALL;) {
+		struct nicsec_ctl_sa batch[4];
+		uint32_t ids[4];
+		int k, m = i < NINSTALL / 2 ? 1 : 4;
+
+		for (k = 0; k < m; k++)
+			batch[k] = test_sa(SPI_BASE + (uint32_t)(i + k));
+		err = nicsec_ctl_install(chan, batch, (unsigned int)m, ids, NULL);
 		if (!err)
-			done++;
+			done += m;
 		else
 			diag("install %d: %s", i, nicsec_ctl_strerror(err));
+		i += m;
 	}
 	t0 = now_s() - t0;
 	d.loss_pct = 0;
@@ -326,7 +366,8 @@ int main(void)
 
 		close(fd);
 		nicsec_ctl_chan_open(&chan, (struct sockaddr *)&gone, sizeof(gone), ex_key, &o);
-		err = nicsec_ctl_delete(chan, 1);
+		id = 1;
+		err = nicsec_ctl_delete(chan, &id, 1);
 		ok(err == -ETIMEDOUT, "port closed (ICMP unreachable): timeout too");
 		nicsec_ctl_chan_close(chan);
 	}

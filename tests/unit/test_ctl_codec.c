@@ -19,6 +19,13 @@
 static struct ctl_example ex[EX_MAX];
 static int nex;
 
+/* The examples of ctl_examples.h, by position. */
+enum {
+	EX_INSTALL, EX_STATUS_OK, EX_INSTALL2, EX_STATUS_OK2, EX_STATUS_EXISTS,
+	EX_STATUS_DENIED, EX_QUERY_SA, EX_STATUS_QUERY, EX_QUERY_DEV, EX_STATUS_DEV,
+	EX_DELETE, EX_FLUSH,
+};
+
 #define F(t) NICSEC_CTL_F(NICSEC_CTL_T_##t)
 
 /* Open @len bytes with the example key into @m; returns the status. */
@@ -33,22 +40,26 @@ static int same_msg(const struct nicsec_ctl_msg *a, const struct nicsec_ctl_msg 
 	int la = nicsec_ctl_encode(a, ea, sizeof(ea));
 	int lb = nicsec_ctl_encode(b, eb, sizeof(eb));
 
+	/* the parser marks SA TLVs in present; the encoder goes by n_sa */
 	return la > 0 && la == lb && !memcmp(ea, eb, (size_t)la) &&
-	       a->present == b->present;
+	       (a->present & ~F(SA)) == (b->present & ~F(SA)) && a->n_sa == b->n_sa;
 }
 
-/* A plaintext builder: header from @type, TLVs appended raw. */
+/* A plaintext builder: header from @type, TLVs appended raw, SA TLVs
+ * opened and closed around theirs. */
 struct raw {
-	uint8_t b[1024];
+	uint8_t b[4096];
 	size_t len;
+	size_t sa;		/* offset of the open SA TLV, 0: none */
 };
 
 static void raw_init(struct raw *r, uint8_t type)
 {
-	struct nicsec_ctl_msg m = { .version = 1, .type = type, .request_id = 9,
-				    .sender_id = EX_AGENT, .counter = 77 };
+	struct nicsec_ctl_msg m = { .version = NICSEC_CTL_VERSION, .type = type,
+				    .request_id = 9, .sender_id = EX_AGENT, .counter = 77 };
 
 	r->len = (size_t)nicsec_ctl_encode(&m, r->b, sizeof(r->b));
+	r->sa = 0;
 }
 
 static void raw_tlv(struct raw *r, uint16_t type, uint16_t len, const void *v)
@@ -63,14 +74,29 @@ static void raw_tlv(struct raw *r, uint16_t type, uint16_t len, const void *v)
 	r->len += 4 + ((len + 3u) & ~3u);
 }
 
-/* A valid INSTALL body, optionally leaving out type @skip or adding TLVs. */
-static void raw_install(struct raw *r, unsigned int skip)
+static void raw_sa_open(struct raw *r)
+{
+	r->sa = r->len;
+	raw_tlv(r, NICSEC_CTL_T_SA, 0, NULL);
+}
+
+static void raw_sa_close(struct raw *r)
+{
+	size_t len = r->len - r->sa - 4;
+
+	r->b[r->sa + 2] = (uint8_t)(len >> 8);
+	r->b[r->sa + 3] = (uint8_t)len;
+	r->sa = 0;
+}
+
+/* The TLVs of a valid outbound SA, leaving out type @skip. */
+static void raw_sa_body(struct raw *r, unsigned int skip, uint32_t spi_n)
 {
 	static const uint8_t flow5[16] = { 10, 77, 0, 1, 10, 77, 0, 2, 0x9c, 0x40, 1, 0xbb, 6 };
-	static const uint8_t dir = 1, spi[4] = { 0, 0, 1, 0 }, alg[2] = { 0, 20 };
+	static const uint8_t dir = 1, alg[2] = { 0, 20 };
 	static const uint8_t key[16] = { 1 }, salt[4] = { 2 };
+	uint8_t spi[4] = { 0, 0, (uint8_t)(1 + (spi_n >> 8)), (uint8_t)spi_n };
 
-	raw_init(r, NICSEC_CTL_INSTALL);
 	if (skip != NICSEC_CTL_T_FLOW)
 		raw_tlv(r, NICSEC_CTL_T_FLOW, 16, flow5);
 	if (skip != NICSEC_CTL_T_DIR)
@@ -83,6 +109,21 @@ static void raw_install(struct raw *r, unsigned int skip)
 		raw_tlv(r, NICSEC_CTL_T_KEY, 16, key);
 	if (skip != NICSEC_CTL_T_SALT)
 		raw_tlv(r, NICSEC_CTL_T_SALT, 4, salt);
+}
+
+/* An INSTALL of one SA without TLV @skip, its SA TLV left open for more. */
+static void raw_install_open(struct raw *r, unsigned int skip)
+{
+	raw_init(r, NICSEC_CTL_INSTALL);
+	raw_sa_open(r);
+	raw_sa_body(r, skip, 0);
+}
+
+/* A valid INSTALL of one SA, optionally leaving out TLV @skip of it. */
+static void raw_install(struct raw *r, unsigned int skip)
+{
+	raw_install_open(r, skip);
+	raw_sa_close(r);
 }
 
 /* Seal @r and open it again: the status a receiver sees. */
@@ -109,12 +150,22 @@ static void test_round_trips(void)
 		   same_msg(&m, &ex[i].msg), "round trip: %s", ex[i].name);
 	}
 	/* the fields themselves, not just their re-encoding */
-	len = nicsec_ctl_seal(&ex[0].msg, ex_key, d, sizeof(d));
+	len = nicsec_ctl_seal(&ex[EX_INSTALL].msg, ex_key, d, sizeof(d));
 	open_dgram(d, (size_t)len, &m);
-	ok(m.flow.ntuple == 5 && m.flow.proto == 6 && m.flow.sport == htons(40000) &&
-	   m.spi == 0xc0de0001 && m.key_len == 16 && !memcmp(m.key, ex[0].msg.key, 16) &&
-	   m.lifetime.seconds == 3600 && m.request_id == 0x51000001 &&
+	ok(m.n_sa == 1 && m.sa[0].flow.ntuple == 5 && m.sa[0].flow.proto == 6 &&
+	   m.sa[0].flow.sport == htons(40000) && m.sa[0].spi == 0xc0de0001 &&
+	   m.sa[0].key_len == 16 && !memcmp(m.sa[0].key, ex[EX_INSTALL].msg.sa[0].key, 16) &&
+	   m.sa[0].lifetime.seconds == 3600 && m.request_id == 0x51000001 &&
 	   m.counter == EX_COUNTER + 1, "INSTALL fields decoded");
+	len = nicsec_ctl_seal(&ex[EX_INSTALL2].msg, ex_key, d, sizeof(d));
+	open_dgram(d, (size_t)len, &m);
+	ok(m.n_sa == 2 && m.sa[0].dir == NICSEC_CTL_DIR_IN && m.sa[1].dir == NICSEC_CTL_DIR_OUT &&
+	   m.sa[0].key_len == 32 && m.sa[1].key[31] == 0x50 + 31 &&
+	   (m.sa[1].present & F(ENCAP)) && m.sa[1].encap.peer_port == htons(4500),
+	   "INSTALL of two SAs: both decoded, in order");
+	len = nicsec_ctl_seal(&ex[EX_DELETE].msg, ex_key, d, sizeof(d));
+	open_dgram(d, (size_t)len, &m);
+	ok(m.n_ids == 2 && m.ids[0] == 8 && m.ids[1] == 9, "DELETE of SA ids 8 and 9 decoded");
 }
 
 static void test_seal_faults(void)
@@ -129,7 +180,8 @@ static void test_seal_faults(void)
 	key2[31] ^= 1;
 	is_int(nicsec_ctl_open_msg(d, (size_t)len, key2, &m), NICSEC_CTL_E_AUTH,
 	       "wrong enrollment key: AUTH");
-	ok(m.key_len == 0 && m.present == 0, "nothing decoded under the wrong key");
+	ok(m.n_sa == 0 && m.sa[0].key_len == 0 && m.present == 0,
+	   "nothing decoded under the wrong key");
 	bad = 0;
 	for (i = 0; i < len; i++)
 		for (bit = 0; bit < 8; bit++) {
@@ -155,25 +207,25 @@ static void test_seal_faults(void)
 	ok(!bad, "sealed datagram truncated at every length 0..%d: MALFORMED/AUTH", len - 1);
 	memset(d + len, 0, sizeof(d) - (size_t)len);
 	is_int(open_dgram(d, NICSEC_CTL_MAX_LEN + 1, &m), NICSEC_CTL_E_TOO_BIG,
-	       "513-byte datagram: TOO_BIG");
+	       "1233-byte datagram: TOO_BIG");
 	is_int(open_dgram(d, (size_t)len, &m), NICSEC_CTL_OK, "original still opens");
 }
 
 static void test_header_faults(void)
 {
-	struct nicsec_ctl_msg m = ex[8].msg;	/* DELETE */
+	struct nicsec_ctl_msg m = ex[EX_DELETE].msg;
 	uint8_t d[NICSEC_CTL_MAX_LEN];
 	struct nicsec_ctl_msg out;
 	int len;
 
-	m.version = 2;
+	m.version = 1;
 	len = nicsec_ctl_seal(&m, ex_key, d, sizeof(d));
-	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_VERSION, "version 2: VERSION");
+	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_VERSION, "version 1: VERSION");
 	ok(out.request_id == m.request_id, "header kept for the STATUS after a fault");
-	m.version = 0;
+	m.version = 3;
 	len = nicsec_ctl_seal(&m, ex_key, d, sizeof(d));
-	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_VERSION, "version 0: VERSION");
-	m = ex[8].msg;
+	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_VERSION, "version 3: VERSION");
+	m = ex[EX_DELETE].msg;
 	m.type = 0;
 	len = nicsec_ctl_seal(&m, ex_key, d, sizeof(d));
 	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_TYPE, "type 0: TYPE");
@@ -183,114 +235,212 @@ static void test_header_faults(void)
 	m.type = 255;
 	len = nicsec_ctl_seal(&m, ex_key, d, sizeof(d));
 	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_TYPE, "type 255: TYPE");
-	m = ex[8].msg;
+	m = ex[EX_DELETE].msg;
 	m.flags = 0x8000;
 	len = nicsec_ctl_seal(&m, ex_key, d, sizeof(d));
 	is_int(open_dgram(d, (size_t)len, &out), NICSEC_CTL_E_FLAGS, "flag bit 15: FLAGS");
 }
 
+/* Parse @r's plaintext: the status, and the SA a fault was in (or -1). */
+static int raw_index(const struct raw *r, int *index)
+{
+	struct nicsec_ctl_msg m;
+	int err = nicsec_ctl_parse(r->b, r->len, &m);
+
+	*index = (m.present & F(INDEX)) ? (int)m.index : -1;
+	return err;
+}
+
 static void test_tlv_faults(void)
 {
-	static const uint8_t zero[64], one = 1;
+	static const uint8_t zero[1400], one = 1;
 	static const unsigned int req[] = { NICSEC_CTL_T_FLOW, NICSEC_CTL_T_DIR,
 		NICSEC_CTL_T_SPI, NICSEC_CTL_T_ALG, NICSEC_CTL_T_KEY, NICSEC_CTL_T_SALT };
-	/* for each type: a wrong length (one off the valid ones) */
+	/* for each type with fixed lengths: a wrong one (off the valid ones) */
 	static const uint16_t wrong[NICSEC_CTL_T_MAX] = {
 		[NICSEC_CTL_T_FLOW] = 12, [NICSEC_CTL_T_DIR] = 4, [NICSEC_CTL_T_SPI] = 8,
 		[NICSEC_CTL_T_ALG] = 4, [NICSEC_CTL_T_KEY] = 24, [NICSEC_CTL_T_SALT] = 3,
 		[NICSEC_CTL_T_LIFETIME] = 16, [NICSEC_CTL_T_SA_ID] = 2,
 		[NICSEC_CTL_T_COUNTERS] = 32, [NICSEC_CTL_T_ENCAP] = 8,
 		[NICSEC_CTL_T_CODE] = 1, [NICSEC_CTL_T_DEVINFO] = 12,
+		[NICSEC_CTL_T_SA_IDS] = 6, [NICSEC_CTL_T_INDEX] = 2,
 	};
 	struct nicsec_ctl_msg m;
 	struct raw r;
 	unsigned int i, t;
 	size_t n;
-	int bad;
+	int bad, index;
 
 	raw_install(&r, 0);
-	is_int(raw_status(&r), NICSEC_CTL_OK, "hand-built INSTALL is valid");
+	is_int(raw_status(&r), NICSEC_CTL_OK, "hand-built INSTALL of one SA is valid");
+	bad = 0;
 	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		raw_install(&r, req[i]);
-		is_int(raw_status(&r), NICSEC_CTL_E_TLV_MISSING,
-		       "INSTALL without TLV %u: TLV_MISSING", req[i]);
+		if (raw_index(&r, &index) != NICSEC_CTL_E_TLV_MISSING || index != 0)
+			bad++;
 	}
+	ok(!bad, "an SA without each of its 6 required TLVs: TLV_MISSING, INDEX 0");
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_MISSING, "INSTALL without an SA: TLV_MISSING");
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	raw_sa_open(&r);
+	raw_sa_close(&r);
+	is_int(raw_index(&r, &index), NICSEC_CTL_E_TLV_MISSING, "an empty SA TLV: TLV_MISSING");
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	raw_sa_body(&r, 0, 0);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED,
+	       "a v1-style INSTALL (the SA's TLVs in the body): TLV_UNEXPECTED");
 	raw_init(&r, NICSEC_CTL_DELETE);
-	is_int(raw_status(&r), NICSEC_CTL_E_TLV_MISSING, "DELETE without SA_ID: TLV_MISSING");
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_MISSING, "DELETE without SA_IDS: TLV_MISSING");
 	raw_init(&r, NICSEC_CTL_STATUS);
 	is_int(raw_status(&r), NICSEC_CTL_E_TLV_MISSING, "STATUS without CODE: TLV_MISSING");
 
-	raw_install(&r, 0);
+	/* the fault names the SA it is in */
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	for (i = 0; i < 3; i++) {
+		raw_sa_open(&r);
+		raw_sa_body(&r, i == 2 ? NICSEC_CTL_T_KEY : 0, i);
+		raw_sa_close(&r);
+	}
+	ok(raw_index(&r, &index) == NICSEC_CTL_E_TLV_MISSING && index == 2,
+	   "three SAs, the third without a key: TLV_MISSING with INDEX 2");
+
+	raw_install_open(&r, 0);
 	raw_tlv(&r, NICSEC_CTL_T_SPI, 4, "\0\0\2\0");
-	is_int(raw_status(&r), NICSEC_CTL_E_TLV_DUP, "SPI twice: TLV_DUP");
+	raw_sa_close(&r);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_DUP, "SPI twice in an SA: TLV_DUP");
 	raw_install(&r, 0);
-	raw_tlv(&r, 13, 4, zero);
-	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNKNOWN, "type 13: TLV_UNKNOWN");
+	raw_tlv(&r, NICSEC_CTL_T_CODE, 4, zero);
+	raw_tlv(&r, NICSEC_CTL_T_CODE, 4, zero);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "CODE in INSTALL: TLV_UNEXPECTED");
+	raw_init(&r, NICSEC_CTL_QUERY);
+	raw_tlv(&r, NICSEC_CTL_T_SA_ID, 4, zero);
+	raw_tlv(&r, NICSEC_CTL_T_SA_ID, 4, zero);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_DUP, "SA_ID twice in QUERY: TLV_DUP");
+	raw_install(&r, 0);
+	raw_tlv(&r, NICSEC_CTL_T_MAX, 4, zero);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNKNOWN, "type 16: TLV_UNKNOWN");
+	raw_install_open(&r, 0);
+	raw_tlv(&r, NICSEC_CTL_T_MAX, 4, zero);
+	raw_sa_close(&r);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNKNOWN, "type 16 inside an SA: TLV_UNKNOWN");
 	raw_install(&r, 0);
 	raw_tlv(&r, 0, 0, NULL);
 	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNKNOWN, "type 0: TLV_UNKNOWN");
-	raw_install(&r, 0);
-	raw_tlv(&r, 0x8000 | 13, 5, "abcde");
+	raw_install_open(&r, 0);
+	raw_tlv(&r, 0x8000 | 16, 5, "abcde");
+	raw_sa_close(&r);
 	raw_tlv(&r, 0x8001, 4, zero);
-	is_int(raw_status(&r), NICSEC_CTL_OK, "unknown types with may-ignore bit: skipped");
-	raw_install(&r, 0);
+	is_int(raw_status(&r), NICSEC_CTL_OK,
+	       "unknown types with may-ignore bit, in and out of an SA: skipped");
+	raw_install_open(&r, 0);
 	raw_tlv(&r, NICSEC_CTL_T_CODE, 4, zero);
-	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "CODE in INSTALL: TLV_UNEXPECTED");
+	raw_sa_close(&r);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "CODE inside an SA: TLV_UNEXPECTED");
+	raw_install_open(&r, 0);
+	raw_sa_open(&r);
+	raw_sa_body(&r, 0, 1);
+	raw_sa_close(&r);
+	/* close the outer one by hand: its length covers the inner SA */
+	r.b[NICSEC_CTL_HDR_LEN + 2] = (uint8_t)((r.len - NICSEC_CTL_HDR_LEN - 4) >> 8);
+	r.b[NICSEC_CTL_HDR_LEN + 3] = (uint8_t)(r.len - NICSEC_CTL_HDR_LEN - 4);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "an SA inside an SA: TLV_UNEXPECTED");
 	raw_init(&r, NICSEC_CTL_DELETE);
-	raw_tlv(&r, NICSEC_CTL_T_SA_ID, 4, zero);
+	raw_tlv(&r, NICSEC_CTL_T_SA_IDS, 4, zero);
 	raw_tlv(&r, NICSEC_CTL_T_KEY, 16, zero);
 	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "KEY in DELETE: TLV_UNEXPECTED");
+	raw_init(&r, NICSEC_CTL_DELETE);
+	raw_tlv(&r, NICSEC_CTL_T_SA_IDS, 4, zero);
+	raw_sa_open(&r);
+	raw_sa_body(&r, 0, 0);
+	raw_sa_close(&r);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "an SA in DELETE: TLV_UNEXPECTED");
 	raw_init(&r, NICSEC_CTL_FLUSH);
 	raw_tlv(&r, NICSEC_CTL_T_SA_ID, 4, zero);
 	is_int(raw_status(&r), NICSEC_CTL_E_TLV_UNEXPECTED, "SA_ID in FLUSH: TLV_UNEXPECTED");
 
 	bad = 0;
 	for (t = 1; t < NICSEC_CTL_T_MAX; t++) {
-		uint8_t type = t == NICSEC_CTL_T_CODE || t == NICSEC_CTL_T_COUNTERS ||
-			       t == NICSEC_CTL_T_DEVINFO ? NICSEC_CTL_STATUS :
-			       t == NICSEC_CTL_T_SA_ID ? NICSEC_CTL_DELETE : NICSEC_CTL_INSTALL;
+		int in_sa = (NICSEC_CTL_SA_REQUIRED | NICSEC_CTL_SA_OPTIONAL) & NICSEC_CTL_F(t);
+		uint8_t type = t == NICSEC_CTL_T_SA_ID ? NICSEC_CTL_QUERY :
+			       t == NICSEC_CTL_T_SA_IDS ? NICSEC_CTL_DELETE : NICSEC_CTL_STATUS;
 		int got;
 
-		raw_init(&r, type);
-		raw_tlv(&r, (uint16_t)t, wrong[t], zero);
+		if (t == NICSEC_CTL_T_SA)
+			continue;	/* a list: its length is its content's */
+		if (in_sa) {
+			raw_install_open(&r, t);
+			raw_tlv(&r, (uint16_t)t, wrong[t], zero);
+			raw_sa_close(&r);
+		} else {
+			raw_init(&r, type);
+			raw_tlv(&r, (uint16_t)t, wrong[t], zero);
+		}
 		got = raw_status(&r);
 		if (got != NICSEC_CTL_E_TLV_LEN) {
 			diag("type %u length %u: got %d", t, wrong[t], got);
 			bad++;
 		}
 	}
-	ok(!bad, "a wrong length for each of the 12 TLV types: TLV_LEN");
+	ok(!bad, "a wrong length for each of the 14 TLV types of fixed length: TLV_LEN");
+	raw_init(&r, NICSEC_CTL_DELETE);
+	raw_tlv(&r, NICSEC_CTL_T_SA_IDS, 4 * (NICSEC_CTL_MAX_IDS + 1), zero);
+	is_int(raw_status(&r), NICSEC_CTL_E_TLV_LEN, "65 SA ids: TLV_LEN");
+	raw_init(&r, NICSEC_CTL_DELETE);
+	raw_tlv(&r, NICSEC_CTL_T_SA_IDS, 4 * NICSEC_CTL_MAX_IDS, zero);
+	is_int(raw_status(&r), NICSEC_CTL_OK, "64 SA ids: OK");
 
-	raw_install(&r, NICSEC_CTL_T_DIR);
+	raw_install_open(&r, NICSEC_CTL_T_DIR);
 	raw_tlv(&r, NICSEC_CTL_T_DIR, 1, "\3");
+	raw_sa_close(&r);
 	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "DIR 3: VALUE");
-	raw_install(&r, NICSEC_CTL_T_ALG);
+	raw_install_open(&r, NICSEC_CTL_T_ALG);
 	raw_tlv(&r, NICSEC_CTL_T_ALG, 2, "\0\23");
+	raw_sa_close(&r);
 	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "ALG 19: VALUE");
-	raw_install(&r, NICSEC_CTL_T_SPI);
+	raw_install_open(&r, NICSEC_CTL_T_SPI);
 	raw_tlv(&r, NICSEC_CTL_T_SPI, 4, "\0\0\0\377");
+	raw_sa_close(&r);
 	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "SPI 255: VALUE");
-	raw_install(&r, NICSEC_CTL_T_FLOW);
+	raw_install_open(&r, NICSEC_CTL_T_FLOW);
 	raw_tlv(&r, NICSEC_CTL_T_FLOW, 16, "\12\115\0\1\12\115\0\2\0\0\0\0\6\0\1\0");
+	raw_sa_close(&r);
 	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "5-tuple reserved byte set: VALUE");
-	raw_install(&r, NICSEC_CTL_T_FLOW);
+	raw_install_open(&r, NICSEC_CTL_T_FLOW);
 	raw_tlv(&r, NICSEC_CTL_T_FLOW, 8, "\0\0\0\0\12\115\0\2");
+	raw_sa_close(&r);
 	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "2-tuple with address 0: VALUE");
-	raw_install(&r, 0);
+	raw_install_open(&r, 0);
 	raw_tlv(&r, NICSEC_CTL_T_ENCAP, 12, "\12\115\0\1\12\115\0\2\0\0\21\224");
+	raw_sa_close(&r);
 	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "ENCAP with port 0: VALUE");
+	raw_init(&r, NICSEC_CTL_STATUS);
+	raw_tlv(&r, NICSEC_CTL_T_CODE, 4, zero);
+	raw_tlv(&r, NICSEC_CTL_T_INDEX, 4, "\0\0\0\20");
+	is_int(raw_status(&r), NICSEC_CTL_E_VALUE, "INDEX 16: VALUE");
 
-	raw_install(&r, NICSEC_CTL_T_DIR);
+	raw_install_open(&r, NICSEC_CTL_T_DIR);
 	raw_tlv(&r, NICSEC_CTL_T_DIR, 1, &one);
 	r.b[r.len - 1] = 1;	/* padding after the DIR byte */
-	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "non-zero padding: MALFORMED");
+	raw_sa_close(&r);
+	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "non-zero padding in an SA: MALFORMED");
 	raw_install(&r, 0);
 	r.b[r.len++] = 0;
 	r.b[r.len++] = 0;
 	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "2 trailing bytes: MALFORMED");
+	raw_install_open(&r, 0);
+	r.b[r.len++] = 0;
+	r.b[r.len++] = 0;
+	raw_sa_close(&r);
+	r.b[r.len++] = 0;	/* the body stays 4-aligned */
+	r.b[r.len++] = 0;
+	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "2 trailing bytes inside an SA: MALFORMED");
 	raw_install(&r, 0);
-	r.b[r.len - 6] = 0x01;	/* SALT length 4 -> 260, past the body */
-	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "TLV length past the body: MALFORMED");
+	r.b[r.len - 6] = 0x01;	/* SALT length 4 -> 260, past the SA and the body */
+	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "TLV length past its SA: MALFORMED");
+	raw_install(&r, 0);
+	r.b[NICSEC_CTL_HDR_LEN + 2] = 0x10;	/* the SA's length past the body */
+	is_int(raw_status(&r), NICSEC_CTL_E_MALFORMED, "SA length past the body: MALFORMED");
 
 	raw_init(&r, NICSEC_CTL_FLUSH);
 	for (i = 0; i < NICSEC_CTL_MAX_TLVS + 1; i++)
@@ -300,21 +450,60 @@ static void test_tlv_faults(void)
 	for (i = 0; i < NICSEC_CTL_MAX_TLVS; i++)
 		raw_tlv(&r, 0x8000 | 100, 0, NULL);
 	is_int(raw_status(&r), NICSEC_CTL_OK, "16 ignorable TLVs: OK");
+	raw_install_open(&r, 0);
+	for (i = 0; i < NICSEC_CTL_MAX_TLVS - 5; i++)
+		raw_tlv(&r, 0x8000 | 100, 0, NULL);
+	raw_sa_close(&r);
+	is_int(raw_status(&r), NICSEC_CTL_E_TOO_BIG, "17 TLVs inside an SA: TOO_BIG");
+	/* the smallest SAs (2-tuple, AES-128): 68 bytes each */
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	for (i = 0; i < NICSEC_CTL_MAX_SAS; i++) {
+		raw_sa_open(&r);
+		raw_sa_body(&r, NICSEC_CTL_T_FLOW, i);
+		raw_tlv(&r, NICSEC_CTL_T_FLOW, 8, "\12\115\0\1\12\115\0\2");
+		raw_sa_close(&r);
+	}
+	is_int(raw_status(&r), NICSEC_CTL_OK, "16 SAs in one INSTALL: OK");
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	for (i = 0; i < NICSEC_CTL_MAX_SAS + 1; i++) {
+		raw_sa_open(&r);
+		raw_sa_body(&r, NICSEC_CTL_T_FLOW, i);
+		raw_tlv(&r, NICSEC_CTL_T_FLOW, 8, "\12\115\0\1\12\115\0\2");
+		raw_sa_close(&r);
+	}
+	ok(r.len <= NICSEC_CTL_MAX_LEN - NICSEC_CTL_TAG_LEN &&
+	   raw_status(&r) == NICSEC_CTL_E_TOO_BIG, "17 SAs in one INSTALL (%zu bytes): TOO_BIG",
+	   r.len);
 	raw_init(&r, NICSEC_CTL_FLUSH);
-	raw_tlv(&r, 0x8000 | 100, 480, NULL);
-	is_int(raw_status(&r), NICSEC_CTL_E_TOO_BIG, "body over 472 bytes: TOO_BIG");
+	raw_tlv(&r, 0x8000 | 100, NICSEC_CTL_MAX_BODY - 3, NULL);
+	is_int(raw_status(&r), NICSEC_CTL_E_TOO_BIG, "body over 1192 bytes: TOO_BIG");
+	raw_init(&r, NICSEC_CTL_FLUSH);
+	raw_tlv(&r, 0x8000 | 100, NICSEC_CTL_MAX_BODY - 4, NULL);
+	is_int(raw_status(&r), NICSEC_CTL_OK, "body of exactly 1192 bytes: OK");
 
 	/* plaintext truncated at every length: never OK, never a crash */
-	raw_install(&r, 0);
+	raw_init(&r, NICSEC_CTL_INSTALL);
+	for (i = 0; i < 2; i++) {
+		raw_sa_open(&r);
+		raw_sa_body(&r, 0, i);
+		raw_sa_close(&r);
+		if (!i)
+			t = (unsigned int)r.len;	/* where the first SA ends */
+	}
 	bad = 0;
 	for (n = 0; n < r.len; n++) {
 		int got = nicsec_ctl_parse(r.b, n, &m);
 
-		if (got != NICSEC_CTL_E_MALFORMED && got != NICSEC_CTL_E_TLV_MISSING)
+		/* cut right after the first SA, it is a valid INSTALL of one */
+		if (n == t ? got != NICSEC_CTL_OK || m.n_sa != 1 :
+		    got != NICSEC_CTL_E_MALFORMED && got != NICSEC_CTL_E_TLV_MISSING)
 			bad++;
 	}
-	ok(!bad, "plaintext INSTALL truncated at every length: MALFORMED or TLV_MISSING");
-	ok(m.key_len == 0, "key wiped from the message after a fault");
+	ok(!bad, "plaintext INSTALL of two SAs truncated at every length: MALFORMED or "
+	   "TLV_MISSING (an INSTALL of the first SA where it ends)");
+	nicsec_ctl_parse(r.b, r.len - 1, &m);
+	ok(m.n_sa == 0 && m.sa[0].key_len == 0 && m.sa[0].key[0] == 0,
+	   "keys wiped from the message after a fault");
 }
 
 static void test_replay(void)
@@ -347,18 +536,30 @@ static void test_replay(void)
 
 static int applied[8];
 
+/* SA ids 42, 43, ... in the order of the request; an SPI of 0xdead
+ * refuses the whole INSTALL with EXISTS naming that SA. */
 static int op_install(void *ctx, const struct nicsec_ctl_msg *req, struct nicsec_ctl_msg *reply)
 {
+	uint32_t i;
+
 	applied[NICSEC_CTL_INSTALL]++;
-	reply->sa_id = 42;
-	reply->present |= F(SA_ID);
+	for (i = 0; i < req->n_sa; i++) {
+		if (req->sa[i].spi == 0xdead) {
+			reply->index = i;
+			reply->present |= F(INDEX);
+			return NICSEC_CTL_E_EXISTS;
+		}
+		reply->ids[i] = 42 + i;
+	}
+	reply->n_ids = req->n_sa;
+	reply->present |= F(SA_IDS);
 	return NICSEC_CTL_OK;
 }
 
 static int op_del(void *ctx, const struct nicsec_ctl_msg *req, struct nicsec_ctl_msg *reply)
 {
 	applied[NICSEC_CTL_DELETE]++;
-	return req->sa_id == 42 ? NICSEC_CTL_OK : NICSEC_CTL_E_NO_SA;
+	return req->n_ids == 1 && req->ids[0] == 42 ? NICSEC_CTL_OK : NICSEC_CTL_E_NO_SA;
 }
 
 static int op_flush(void *ctx, const struct nicsec_ctl_msg *req, struct nicsec_ctl_msg *reply)
@@ -394,7 +595,7 @@ static int handle(struct nicsec_ctl_dev *dev, const struct nicsec_ctl_msg *req,
 
 static void test_device(void)
 {
-	struct nicsec_ctl_msg req = ex[0].msg, reply;
+	struct nicsec_ctl_msg req = ex[EX_INSTALL].msg, reply;
 	struct nicsec_ctl_dev_stats st;
 	struct nicsec_ctl_dev *dev;
 	uint8_t key2[32];
@@ -404,7 +605,7 @@ static void test_device(void)
 		tap_bail("dev_create failed");
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len > 0 && reply.type == NICSEC_CTL_STATUS && reply.code == 0 &&
-	   reply.sa_id == 42 && reply.request_id == req.request_id &&
+	   reply.n_ids == 1 && reply.ids[0] == 42 && reply.request_id == req.request_id &&
 	   reply.sender_id == 0 && applied[NICSEC_CTL_INSTALL] == 1,
 	   "INSTALL applied, sealed STATUS ok with SA id and request id");
 	len = handle(dev, &req, ex_key, &reply, &status);
@@ -412,7 +613,7 @@ static void test_device(void)
 	   "same datagram again: dropped as REPLAY, not applied");
 	req.counter++;
 	len = handle(dev, &req, ex_key, &reply, &status);
-	ok(len > 0 && reply.code == 0 && reply.sa_id == 42 &&
+	ok(len > 0 && reply.code == 0 && reply.n_ids == 1 && reply.ids[0] == 42 &&
 	   applied[NICSEC_CTL_INSTALL] == 1,
 	   "retransmission (new counter, same request id): same STATUS, applied once");
 	{
@@ -420,7 +621,7 @@ static void test_device(void)
 
 		req.counter += 2;	/* the next request goes first ... */
 		req.request_id++;
-		req.spi++;
+		req.sa[0].spi++;
 		len = handle(dev, &req, ex_key, &reply, &status);
 		late.counter++;		/* ... then a delayed, unseen, older one */
 		late.request_id += 7;
@@ -437,56 +638,101 @@ static void test_device(void)
 	ok(len == 0 && status == NICSEC_CTL_E_AUTH && applied[NICSEC_CTL_INSTALL] == 2,
 	   "wrong enrollment key: dropped as AUTH, nothing applied");
 	req.counter++;
-	req.version = 2;
+	req.version = 1;
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len > 0 && reply.code == NICSEC_CTL_E_VERSION && applied[NICSEC_CTL_INSTALL] == 2,
-	   "version 2: sealed STATUS VERSION, nothing applied");
-	req = ex[1].msg;	/* a STATUS, sent to the device */
+	   "version 1: sealed STATUS VERSION, nothing applied");
+
+	/* two SAs in one request: both ids, and the same ids again from the
+	 * cache for a retransmission */
+	req = ex[EX_INSTALL2].msg;
+	req.request_id = 0x510000a0;	/* ids 0x51000001.. were used above */
+	req.counter = EX_COUNTER + 90;
+	len = handle(dev, &req, ex_key, &reply, &status);
+	ok(len > 0 && reply.code == 0 && reply.n_ids == 2 && reply.ids[0] == 42 &&
+	   reply.ids[1] == 43 && applied[NICSEC_CTL_INSTALL] == 3,
+	   "INSTALL of two SAs: one STATUS with both SA ids in order");
+	req.counter++;
+	len = handle(dev, &req, ex_key, &reply, &status);
+	ok(len > 0 && reply.code == 0 && reply.n_ids == 2 && reply.ids[1] == 43 &&
+	   applied[NICSEC_CTL_INSTALL] == 3, "its retransmission: the same two ids, applied once");
+	req.counter++;
+	req.request_id++;
+	req.sa[1].spi = 0xdead;
+	len = handle(dev, &req, ex_key, &reply, &status);
+	ok(len > 0 && reply.code == NICSEC_CTL_E_EXISTS && (reply.present & F(INDEX)) &&
+	   reply.index == 1 && !(reply.present & F(SA_IDS)),
+	   "refused because of its second SA: EXISTS with INDEX 1, no SA ids");
+	{
+		/* a fault inside the second SA of a request: the STATUS says which */
+		uint8_t in[NICSEC_CTL_MAX_LEN], out[NICSEC_CTL_MAX_LEN];
+		struct raw r;
+		int i;
+
+		raw_init(&r, NICSEC_CTL_INSTALL);
+		/* the header's request id and counter, in place */
+		memcpy(r.b + 8, "\x51\x00\x00\x77", 4);
+		memcpy(r.b + 16, "\x18\x7b\x2c\x3d\x00\x00\x00\x99", 8);
+		for (i = 0; i < 2; i++) {
+			raw_sa_open(&r);
+			raw_sa_body(&r, i ? NICSEC_CTL_T_ALG : 0, (uint32_t)i);
+			if (i)
+				raw_tlv(&r, NICSEC_CTL_T_ALG, 2, "\0\25");
+			raw_sa_close(&r);
+		}
+		len = nicsec_ctl_seal_raw(r.b, r.len, ex_key, in, sizeof(in));
+		len = nicsec_ctl_dev_handle(dev, in, (size_t)len, out, sizeof(out), &status);
+		ok(len > 0 && !open_dgram(out, (size_t)len, &reply) &&
+		   reply.code == NICSEC_CTL_E_VALUE && (reply.present & F(INDEX)) &&
+		   reply.index == 1 && applied[NICSEC_CTL_INSTALL] == 4,
+		   "ALG 21 in the second SA: STATUS VALUE with INDEX 1, nothing applied");
+	}
+	req = ex[EX_STATUS_OK].msg;	/* a STATUS, sent to the device */
 	req.sender_id = EX_AGENT;
 	req.counter = EX_COUNTER + 100;
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len == 0 && status == NICSEC_CTL_E_TYPE, "STATUS sent to the device: dropped");
-	req = ex[1].msg;	/* the device's own STATUS reflected back */
+	req = ex[EX_STATUS_OK].msg;	/* the device's own STATUS reflected back */
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len == 0 && status == NICSEC_CTL_E_SENDER, "sender id 0: dropped as SENDER");
-	req = ex[6].msg;	/* QUERY the device */
-	req.counter = EX_COUNTER + 101;
+	req = ex[EX_QUERY_DEV].msg;
+	req.counter = EX_COUNTER + 201;
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len > 0 && reply.code == 0 && reply.devinfo.sa_max == 1024 &&
 	   !(reply.present & F(KEY)), "QUERY: DEVINFO, a callback cannot add a KEY");
-	req = ex[8].msg;	/* DELETE 7 */
-	req.counter = EX_COUNTER + 102;
+	req = ex[EX_DELETE].msg;	/* DELETE 8, 9 */
+	req.counter = EX_COUNTER + 202;
 	len = handle(dev, &req, ex_key, &reply, &status);
-	ok(len > 0 && reply.code == NICSEC_CTL_E_NO_SA, "DELETE of an unknown SA: NO_SA");
-	req = ex[9].msg;
-	req.counter = EX_COUNTER + 103;
+	ok(len > 0 && reply.code == NICSEC_CTL_E_NO_SA, "DELETE of unknown SAs: NO_SA");
+	req = ex[EX_FLUSH].msg;
+	req.counter = EX_COUNTER + 203;
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len > 0 && reply.code == 0 && applied[NICSEC_CTL_FLUSH] == 1, "FLUSH applied");
 	{
-		uint8_t junk[600] = { 0 };
+		uint8_t junk[NICSEC_CTL_MAX_LEN + 1] = { 0 };
 		uint8_t out[NICSEC_CTL_MAX_LEN];
 
-		ok(nicsec_ctl_dev_handle(dev, junk, 600, out, sizeof(out), &status) == 0 &&
+		ok(nicsec_ctl_dev_handle(dev, junk, sizeof(junk), out, sizeof(out), &status) == 0 &&
 		   status == NICSEC_CTL_E_TOO_BIG &&
 		   nicsec_ctl_dev_handle(dev, junk, 10, out, sizeof(out), &status) == 0 &&
 		   status == NICSEC_CTL_E_MALFORMED, "oversized and runt datagrams dropped");
 	}
 	nicsec_ctl_dev_get_stats(dev, &st);
-	ok(st.retransmits == 1 && st.drops[NICSEC_CTL_E_REPLAY] == 2 &&
+	ok(st.retransmits == 2 && st.drops[NICSEC_CTL_E_REPLAY] == 2 &&
 	   st.drops[NICSEC_CTL_E_AUTH] == 1, "device stats count drops and retransmits");
 	nicsec_ctl_dev_destroy(dev);
 
 	/* a restarted device: what was sealed before its start is a replay */
 	if (nicsec_ctl_dev_create(&dev, ex_key, EX_COUNTER + 50, &ops, NULL))
 		tap_bail("dev_create failed");
-	req = ex[0].msg;
+	req = ex[EX_INSTALL].msg;
 	len = handle(dev, &req, ex_key, &reply, &status);
-	ok(len == 0 && status == NICSEC_CTL_E_REPLAY && applied[NICSEC_CTL_INSTALL] == 2,
+	ok(len == 0 && status == NICSEC_CTL_E_REPLAY && applied[NICSEC_CTL_INSTALL] == 4,
 	   "request recorded before a device restart: dropped as REPLAY");
 	req.counter = EX_COUNTER + 51;
 	len = handle(dev, &req, ex_key, &reply, &status);
 	ok(len > 0 && reply.code == 0 && reply.counter == EX_COUNTER + 50 &&
-	   applied[NICSEC_CTL_INSTALL] == 3,
+	   applied[NICSEC_CTL_INSTALL] == 5,
 	   "counter above the device's start: applied, STATUS counter from the start");
 	nicsec_ctl_dev_destroy(dev);
 }
@@ -535,7 +781,7 @@ static void test_keyfile(void)
 int main(void)
 {
 	ex_fill(ex, &nex);
-	tap_plan(nex + 1 + 6 + 7 + 31 + 6 + 15 + 2 + 6);
+	tap_plan(nex + 3 + 6 + 7 + 44 + 6 + 19 + 2 + 6);
 	test_round_trips();
 	test_seal_faults();
 	test_header_faults();

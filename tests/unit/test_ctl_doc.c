@@ -4,8 +4,10 @@
  * example (plaintext and sealed hex, under the test enrollment key) and
  * checks that the document contains each block byte for byte, and that it
  * lists every status code. Usage: test_ctl_doc [DOC] (default: the path
- * from the repository root, where tests/run.sh runs), or --print to emit
- * the blocks for pasting into the document.
+ * from the repository root, where tests/run.sh runs), --print to emit
+ * the blocks for pasting into the document, or --corpus DIR to write the
+ * examples as seeds of tests/fuzz/fuzz_ctl.c (sealed-, plain-, parse-NAME:
+ * modes 0, 1, 2 of the harness).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +35,52 @@ out:
 	return buf;
 }
 
+/* "INSTALL of two SAs, ..." -> "install-of-two-sas" (up to a comma) */
+static void seed_name(const char *name, char *out, size_t cap)
+{
+	size_t i, o = 0;
+
+	for (i = 0; name[i] && name[i] != ',' && o + 1 < cap; i++)
+		out[o++] = name[i] == ' ' ? '-' : (char)((name[i] >= 'A' && name[i] <= 'Z') ?
+							 name[i] - 'A' + 'a' : name[i]);
+	out[o] = '\0';
+}
+
+static int write_seed(const char *dir, const char *mode, const char *name, uint8_t m,
+		      const uint8_t *p, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s-%s", dir, mode, name);
+	f = fopen(path, "w");
+	if (!f || fputc(m, f) == EOF || fwrite(p, 1, len, f) != len) {
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+static int write_corpus(const char *dir, const struct ctl_example *ex, int n)
+{
+	uint8_t plain[NICSEC_CTL_MAX_LEN], sealed[NICSEC_CTL_MAX_LEN];
+	char name[64];
+	int i, plen, slen, err = 0;
+
+	for (i = 0; i < n; i++) {
+		seed_name(ex[i].name, name, sizeof(name));
+		plen = nicsec_ctl_encode(&ex[i].msg, plain, sizeof(plain));
+		slen = nicsec_ctl_seal(&ex[i].msg, ex_key, sealed, sizeof(sealed));
+		if (plen < 0 || slen < 0)
+			return 1;
+		err |= write_seed(dir, "sealed", name, 0, sealed, (size_t)slen);
+		err |= write_seed(dir, "plain", name, 1, plain, (size_t)plen);
+		err |= write_seed(dir, "parse", name, 2, plain, (size_t)plen);
+	}
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = "Documentation/control-protocol.md";
@@ -43,6 +91,8 @@ int main(int argc, char **argv)
 	int n, i;
 
 	ex_fill(ex, &n);
+	if (argc > 2 && !strcmp(argv[1], "--corpus"))
+		return write_corpus(argv[2], ex, n);
 	if (argc > 1 && !strcmp(argv[1], "--print")) {
 		for (i = 0; i < n; i++) {
 			if (ex_block(&ex[i], block, sizeof(block)) < 0)

@@ -20,7 +20,8 @@ int main(void)
 
 	ex_fill(ex, &n);
 	tap_plan(9);
-	is_int(nicsec_ctl_to_sa(&ex[0].msg, &sa, &flow), NICSEC_CTL_OK, "outbound INSTALL maps");
+	is_int(nicsec_ctl_to_sa(&ex[0].msg.sa[0], &sa, &flow), NICSEC_CTL_OK,
+	       "outbound SA of an INSTALL maps");
 	ok(sa.flags == NICSEC_SA_OUT && sa.spi == htonl(0xc0de0001) &&
 	   sa.local_addr == htonl(0x0a4d0001) && sa.peer_addr == htonl(0x0a4d0002) &&
 	   sa.local_port == htons(4500) && sa.peer_port == htons(4500) && !sa.sel_local,
@@ -28,14 +29,20 @@ int main(void)
 	ok(flow.saddr == htonl(0x0a4d0001) && flow.daddr == htonl(0x0a4d0002) &&
 	   flow.sport == htons(40000) && flow.dport == htons(443) && flow.proto == 6,
 	   "outbound: the 5-tuple is the flow key");
-	is_int(nicsec_ctl_to_sa(&ex[2].msg, &sa, &flow), NICSEC_CTL_OK, "inbound INSTALL maps");
+	is_int(nicsec_ctl_to_sa(&ex[2].msg.sa[0], &sa, &flow), NICSEC_CTL_OK,
+	       "inbound SA of an INSTALL maps");
 	ok(sa.flags == NICSEC_SA_IN && sa.local_addr == htonl(0x0a4d0001) &&
 	   sa.peer_addr == htonl(0x0a4d0002) && sa.local_port == htons(4500) &&
 	   sa.sel_remote == htonl(0x0a4d0002) && sa.sel_local == htonl(0x0a4d0001) &&
 	   !sa.sel_proto && !flow.saddr,
 	   "inbound: ENCAP endpoints, 2-tuple selectors, no flow key");
-	is_int(nicsec_ctl_to_sa(&ex[4].msg, &sa, &flow), NICSEC_CTL_E_VALUE,
-	       "a QUERY is no INSTALL");
+	{
+		struct nicsec_ctl_sa bad = ex[0].msg.sa[0];
+
+		bad.dir = 3;
+		is_int(nicsec_ctl_to_sa(&bad, &sa, &flow), NICSEC_CTL_E_VALUE,
+		       "an SA with neither direction does not map");
+	}
 	ok(nicsec_ctl_status_from_errno(-EADDRINUSE) == NICSEC_CTL_E_EXISTS &&
 	   nicsec_ctl_status_from_errno(-ENOENT) == NICSEC_CTL_E_NO_SA &&
 	   nicsec_ctl_status_from_errno(-ENOSPC) == NICSEC_CTL_E_NO_SPACE,

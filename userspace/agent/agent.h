@@ -22,6 +22,7 @@
 #include "ike.h"
 #include "ike_crypto.h"
 #include "conf.h"
+#include "ctl_proto.h"	/* the device's status codes */
 
 #define AGENT_MAX_SA		64	/* IKE SAs (half-open included) */
 #define AGENT_MAX_CHILD		4	/* per IKE SA: current, rekeyed-away, ... */
@@ -146,6 +147,7 @@ struct agent_stats {
 	uint64_t sa_up, child_up, auth_failed, no_proposal, ts_unacceptable;
 	uint64_t cookies_sent, rekeys_child, rekeys_ike, deletes;
 	uint64_t installs, install_failed;
+	uint64_t device_full;		/* CHILD_SAs refused: no room on the device */
 };
 
 struct agent {
@@ -291,8 +293,10 @@ int ts_narrow(const struct conf_child *ch, const struct ike_ts_set *local,
 /* ---- device.c ---- */
 int device_open(struct agent *a);
 void device_close(void);
-/* Install the directions of @c whose key is not NULL; wipes the keys.
- * 0 or -1 (logged; nothing of this call left on the device). */
+/* Install the directions of @c whose key is not NULL, all or nothing;
+ * wipes the keys. 0, the device's status code (> 0: NICSEC_CTL_E_NO_SPACE
+ * when its table or our quota is full) or -errno; logged, and nothing of
+ * this call is left on the device. */
 int device_install(struct agent *a, struct ikesa *sa, struct child_sa *c,
 		   uint8_t *k_in, uint8_t *k_out);
 void device_delete(struct agent *a, struct child_sa *c, int in, int out);

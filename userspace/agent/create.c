@@ -460,6 +460,7 @@ static void child_rekey_request(struct agent *a, struct ikesa *sa, uint32_t msgi
 	size_t gir_len = 0;
 	uint32_t spi, nspi;
 	uint16_t type = 0;
+	int err;
 
 	memcpy(&spi, rekey->spi, 4);
 	old = rekey->spi_len == 4 ? child_by_out(sa, ntohl(spi)) : NULL;
@@ -510,9 +511,15 @@ static void child_rekey_request(struct agent *a, struct ikesa *sa, uint32_t msgi
 		}
 	}
 	c->spi_in = child_new_spi();
-	if (child_up(a, sa, c, 0, gir_len ? gir : NULL, gir_len, ni.data, ni.len, nr, sizeof(nr),
-		     1)) {
+	err = child_up(a, sa, c, 0, gir_len ? gir : NULL, gir_len, ni.data, ni.len, nr,
+		       sizeof(nr), 1);
+	if (err) {
 		OPENSSL_cleanse(gir, sizeof(gir));
+		if (err == NICSEC_CTL_E_NO_SPACE) {
+			log_warn("%s: the device has no room for the rekeyed CHILD_SA: "
+				 "TEMPORARY_FAILURE", sa->conn->name);
+			a->st.device_full++;
+		}
 		type = IKE_N_TEMPORARY_FAILURE;
 		goto refuse;
 	}

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent's side of the control channel (DESIGN.md steps 6-7, 9): each
- * CHILD_SA becomes two INSTALLs (outbound: the flow from our side to the
- * peer's, encrypted by the device; inbound: the peer's SPI, decrypted and
- * checked against the reverse flow), each confirmed by the device's STATUS
- * before the agent goes on. Keys exist here only between derivation and
+ * CHILD_SA becomes two SAs on the device (outbound: the flow from our side
+ * to the peer's, encrypted by the device; inbound: the peer's SPI,
+ * decrypted and checked against the reverse flow), confirmed by the
+ * device's STATUS before the agent goes on. Keys exist here only between derivation and
  * the sealed INSTALL, and are wiped on every path.
  *
- * Requests block the agent until their STATUS (at most the channel's
- * retransmission budget, about 5 s): one device, one agent, one request
- * at a time is what the prototype needs.
+ * Both directions of a CHILD_SA go in one INSTALL (and one DELETE), which
+ * the device applies all or nothing. Requests block the agent until their
+ * STATUS (at most the channel's retransmission budget, about 5 s).
  */
 #include <errno.h>
 #include <string.h>
@@ -75,43 +75,41 @@ static void flow_of(const struct conf_ts *src, const struct conf_ts *dst,
 	}
 }
 
-static int install_one(struct ikesa *sa, struct child_sa *c, int out, uint8_t *key,
-		       uint32_t *id)
+/* The device's view of one direction of CHILD_SA @c. */
+static void sa_entry(const struct ikesa *sa, const struct child_sa *c, int out,
+		     const uint8_t *key, struct nicsec_ctl_sa *s)
 {
 	const struct conf_conn *conn = sa->conn;
-	struct nicsec_ctl_encap encap = {
-		.local_addr = conn->local_addr,
-		.peer_addr = sa->peer.sin_addr.s_addr,
-		.local_port = htons(NATT_PORT),
-		.peer_port = sa->peer.sin_port,
-	};
-	struct nicsec_ctl_sa s = { .encap = &encap };
-	int klen = c->suite.encr_bits / 8, err;
+	int klen = c->suite.encr_bits / 8;
 
+	memset(s, 0, sizeof(*s));
+	s->present = NICSEC_CTL_SA_REQUIRED | NICSEC_CTL_F(NICSEC_CTL_T_ENCAP);
+	s->encap.local_addr = conn->local_addr;
+	s->encap.peer_addr = sa->peer.sin_addr.s_addr;
+	s->encap.local_port = htons(NATT_PORT);
+	s->encap.peer_port = sa->peer.sin_port;
 	if (out) {
-		flow_of(&c->ts_l, &c->ts_r, &s.flow);
-		s.dir = NICSEC_CTL_DIR_OUT;
-		s.spi = c->spi_out;
+		flow_of(&c->ts_l, &c->ts_r, &s->flow);
+		s->dir = NICSEC_CTL_DIR_OUT;
+		s->spi = c->spi_out;
 	} else {
-		flow_of(&c->ts_r, &c->ts_l, &s.flow);
-		s.dir = NICSEC_CTL_DIR_IN;
-		s.spi = c->spi_in;
+		flow_of(&c->ts_r, &c->ts_l, &s->flow);
+		s->dir = NICSEC_CTL_DIR_IN;
+		s->spi = c->spi_in;
 	}
-	s.key_len = klen;
-	memcpy(s.key, key, klen);
-	memcpy(s.salt, key + klen, 4);
-	err = nicsec_ctl_install(chan, &s, id);
-	OPENSSL_cleanse(&s, sizeof(s));
-	if (err)
-		log_err("%s: INSTALL %s SA %08x: %s", conn->name, out ? "outbound" : "inbound",
-			out ? c->spi_out : c->spi_in, nicsec_ctl_strerror(err));
-	return err;
+	s->alg = NICSEC_CTL_ALG_AES_GCM_16;
+	s->key_len = (uint8_t)klen;
+	memcpy(s->key, key, klen);
+	memcpy(s->salt, key + klen, 4);
 }
 
 int device_install(struct agent *a, struct ikesa *sa, struct child_sa *c,
 		   uint8_t *k_in, uint8_t *k_out)
 {
+	struct nicsec_ctl_sa s[2];
+	uint32_t *dst[2], ids[2];
 	uint64_t t0 = agent_now_us();
+	unsigned int n = 0, bad, i;
 	int err = 0;
 
 	if (!chan) {
@@ -121,52 +119,66 @@ int device_install(struct agent *a, struct ikesa *sa, struct child_sa *c,
 			c->dev_out = NO_DEV_SA;
 		goto out;
 	}
-	/* inbound first: once the outbound SA carries the flow, answers may come */
+	/* both directions in one INSTALL, which the device applies all or
+	 * nothing: inbound first, as it is ready for answers first */
 	if (k_in) {
-		err = install_one(sa, c, 0, k_in, &c->dev_in);
-		if (err)
-			goto out;
+		sa_entry(sa, c, 0, k_in, &s[n]);
+		dst[n++] = &c->dev_in;
 	}
 	if (k_out) {
-		err = install_one(sa, c, 1, k_out, &c->dev_out);
-		if (err && k_in) {
-			nicsec_ctl_delete(chan, c->dev_in);
-			c->dev_in = NO_DEV_SA;
-		}
+		sa_entry(sa, c, 1, k_out, &s[n]);
+		dst[n++] = &c->dev_out;
 	}
-	if (!err) {
-		a->st.installs += !!k_in + !!k_out;
-		c->installed_us = agent_now_us() - t0;
+	if (!n)
+		goto out;
+	err = nicsec_ctl_install(chan, s, n, ids, &bad);
+	i = bad < n && s[bad].dir == NICSEC_CTL_DIR_OUT;
+	OPENSSL_cleanse(s, sizeof(s));
+	if (err) {
+		if (bad < n)
+			log_err("%s: INSTALL of CHILD_SA %08x_i %08x_o: %s SA: %s", sa->conn->name,
+				c->spi_in, c->spi_out, i ? "the outbound" : "the inbound",
+				nicsec_ctl_strerror(err));
+		else
+			log_err("%s: INSTALL of CHILD_SA %08x_i %08x_o: %s", sa->conn->name,
+				c->spi_in, c->spi_out, nicsec_ctl_strerror(err));
+		goto out;
 	}
+	for (i = 0; i < n; i++)
+		*dst[i] = ids[i];
+	a->st.installs += n;
+	c->installed_us = agent_now_us() - t0;
 out:
 	if (k_in)
 		OPENSSL_cleanse(k_in, IKE_ENCR_MAX_KEY);
 	if (k_out)
 		OPENSSL_cleanse(k_out, IKE_ENCR_MAX_KEY);
-	return err ? -1 : 0;
-}
-
-static void delete_one(struct child_sa *c, uint32_t *id, const char *dir, uint32_t spi)
-{
-	int err;
-
-	if (!chan || *id == NO_DEV_SA)
-		return;
-	err = nicsec_ctl_delete(chan, *id);
-	if (err && err != NICSEC_CTL_E_NO_SA)
-		log_warn("DELETE %s SA %08x (device id %u): %s", dir, spi, *id,
-			 nicsec_ctl_strerror(err));
-	*id = NO_DEV_SA;
-	(void)c;
+	return err;
 }
 
 void device_delete(struct agent *a, struct child_sa *c, int in, int out)
 {
+	uint32_t ids[2], *src[2];
+	unsigned int n = 0, i;
+	int err;
+
 	(void)a;
-	if (out && !c->out_pending)
-		delete_one(c, &c->dev_out, "outbound", c->spi_out);
-	if (in)
-		delete_one(c, &c->dev_in, "inbound", c->spi_in);
+	if (out && !c->out_pending && c->dev_out != NO_DEV_SA)
+		src[n++] = &c->dev_out;
+	if (in && c->dev_in != NO_DEV_SA)
+		src[n++] = &c->dev_in;
+	for (i = 0; i < n; i++)
+		ids[i] = *src[i];
+	if (chan && n) {
+		/* one DELETE for both directions */
+		err = nicsec_ctl_delete(chan, ids, n);
+		if (err && err != NICSEC_CTL_E_NO_SA)
+			log_warn("DELETE of CHILD_SA %08x_i %08x_o (device ids %u%s%.0u): %s",
+				 c->spi_in, c->spi_out, ids[0], n > 1 ? ", " : "",
+				 n > 1 ? ids[1] : 0, nicsec_ctl_strerror(err));
+	}
+	for (i = 0; i < n; i++)
+		*src[i] = NO_DEV_SA;
 	if (out && c->out_pending) {
 		c->out_pending = 0;
 		OPENSSL_cleanse(c->out_key, sizeof(c->out_key));

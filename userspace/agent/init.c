@@ -218,7 +218,7 @@ int child_up(struct agent *a, struct ikesa *sa, struct child_sa *c, int we_init,
 		OPENSSL_cleanse(c->out_key, sizeof(c->out_key));
 		c->out_pending = 0;
 		a->st.install_failed++;
-		return -1;
+		return err;
 	}
 	c->state = CHILD_INSTALLED;
 	child_schedule(a, sa, c);
@@ -879,7 +879,16 @@ void auth_rx_request(struct agent *a, struct ikesa *sa, const struct ike_msg *in
 	c->spi_in = child_new_spi();
 	/* Pause: the peer cannot use the CHILD_SA before our answer, which
 	 * leaves only once the device confirmed both directions. */
-	if (child_up(a, sa, c, 0, NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, 0))
+	err = child_up(a, sa, c, 0, NULL, 0, sa->ni, sa->ni_len, sa->nr, sa->nr_len, 0);
+	if (err == NICSEC_CTL_E_NO_SPACE) {
+		/* the device (or our tenant's quota) is full: try again later */
+		log_warn("%s: the device has no room for the CHILD_SA: TEMPORARY_FAILURE",
+			 conn->name);
+		a->st.device_full++;
+		n.type = IKE_N_TEMPORARY_FAILURE;
+		goto child_fail;
+	}
+	if (err)
 		goto child_fail_internal;
 	{
 		uint32_t nspi = htonl(c->spi_in);

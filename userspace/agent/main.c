@@ -171,7 +171,7 @@ void agent_status_write(struct agent *a)
 		"\"drop_state\":%llu,\"ike_up\":%llu,\"child_up\":%llu,\"auth_failed\":%llu,"
 		"\"no_proposal\":%llu,\"ts_unacceptable\":%llu,\"cookies_sent\":%llu,"
 		"\"rekeys_child\":%llu,\"rekeys_ike\":%llu,\"deletes\":%llu,\"installs\":%llu,"
-		"\"install_failed\":%llu}}\n",
+		"\"install_failed\":%llu,\"device_full\":%llu}}\n",
 		(unsigned long long)s->rx, (unsigned long long)s->tx,
 		(unsigned long long)s->rtx, (unsigned long long)s->drop_parse,
 		(unsigned long long)s->drop_auth, (unsigned long long)s->drop_nosa,
@@ -181,7 +181,7 @@ void agent_status_write(struct agent *a)
 		(unsigned long long)s->ts_unacceptable, (unsigned long long)s->cookies_sent,
 		(unsigned long long)s->rekeys_child, (unsigned long long)s->rekeys_ike,
 		(unsigned long long)s->deletes, (unsigned long long)s->installs,
-		(unsigned long long)s->install_failed);
+		(unsigned long long)s->install_failed, (unsigned long long)s->device_full);
 	if (fclose(f) == 0)
 		rename(tmp, a->status_path);
 	else

@@ -23,7 +23,7 @@ static void ctl_usage(FILE *f)
 		"COMMAND := install dir { out | in } spi SPI flow SRC DST\n"
 		"                   [ proto { udp | tcp | NUMBER } sport PORT dport PORT ]\n"
 		"                   sakey KEYFILE\n"
-		"         | delete id ID | query [ id ID ] | flush\n"
+		"         | delete id ID [ id ID ]... | query [ id ID ] | flush\n"
 		"ENROLLFILE: the agent's copy of the device enrollment key (hex, 0600)\n"
 		"KEYFILE: the SA's AES-GCM key and 4-byte salt in hex (20 or 36 bytes),\n"
 		"         a file or - for stdin\n"
@@ -75,7 +75,8 @@ static int say(int err, const char *what)
 
 static int ctl_install(struct nicsec_ctl_chan *ch, int argc, char **argv)
 {
-	struct nicsec_ctl_sa sa = { .flow.ntuple = 2 };
+	struct nicsec_ctl_sa sa = { .flow.ntuple = 2, .alg = NICSEC_CTL_ALG_AES_GCM_16,
+				    .present = NICSEC_CTL_SA_REQUIRED };
 	uint8_t kb[KEYFILE_MAX_LEN];
 	const char *keyfile = NULL;
 	uint32_t id = 0;
@@ -142,7 +143,7 @@ static int ctl_install(struct nicsec_ctl_chan *ch, int argc, char **argv)
 	memcpy(sa.key, kb, sa.key_len);
 	memcpy(sa.salt, kb + sa.key_len, 4);
 	nicsec_wipe(kb, sizeof(kb));
-	err = nicsec_ctl_install(ch, &sa, &id);
+	err = nicsec_ctl_install(ch, &sa, 1, &id, NULL);
 	nicsec_wipe(&sa, sizeof(sa));
 	if (say(err, "install"))
 		return 1;
@@ -239,11 +240,18 @@ int do_ctl(int argc, char **argv)
 		ret = ctl_query(ch, argc - 1, argv + 1);
 	} else if (!strcmp(argv[0], "flush")) {
 		ret = say(nicsec_ctl_flush(ch), "flush");
-	} else if (!strcmp(argv[0], "delete") && argc == 3 && !strcmp(argv[1], "id")) {
-		uint32_t id;
+	} else if (!strcmp(argv[0], "delete") && argc >= 3 && argc % 2 &&
+		   argc <= 1 + 2 * NICSEC_CTL_MAX_IDS) {
+		uint32_t ids[NICSEC_CTL_MAX_IDS];
+		int i, n = 0;
 
-		ret = u32_arg(argv[2], &id) ? invarg("id", argv[2], "expected an SA id") :
-					      say(nicsec_ctl_delete(ch, id), "delete");
+		ret = 0;
+		for (i = 1; i < argc && !ret; i += 2) {
+			if (strcmp(argv[i], "id") || u32_arg(argv[i + 1], &ids[n++]))
+				ret = invarg("id", argv[i + 1], "expected \"id ID\"");
+		}
+		if (!ret)
+			ret = say(nicsec_ctl_delete(ch, ids, (unsigned int)n), "delete");
 	} else {
 		ctl_usage(stderr);
 		ret = 2;

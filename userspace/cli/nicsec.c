@@ -9,10 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "maps.h"
+#include "mgmt.h"
 #include "print.h"
 #include "nicsec.h"
 
 const char *bpffs_dir = "/sys/fs/bpf/nicsec";
+const char *mgmt_sock;
 
 static const struct {
 	const char *name;
@@ -22,16 +25,19 @@ static const struct {
 	{ "sa", do_sa },
 	{ "stats", do_stats },
 	{ "ctl", do_ctl },
+	{ "tenant", do_tenant },
+	{ "dev", do_dev },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nicsec [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"where  OBJECT := { port | sa | stats | ctl }\n"
-		"       OPTIONS := { -j[son] | -d[ir] BPFFS_DIR }\n"
+		"where  OBJECT := { dev | tenant | port | sa | stats | ctl }\n"
+		"       OPTIONS := { -j[son] | -d[ir] BPFFS_DIR | -S[ock] PATH }\n"
 		"BPFFS_DIR is where nicsec-devd pinned the device's maps\n"
-		"(default /sys/fs/bpf/nicsec).\n");
+		"(default /sys/fs/bpf/nicsec); PATH its management socket (default:\n"
+		"the one the daemon recorded there).\n");
 }
 
 int invarg(const char *what, const char *arg, const char *why)
@@ -59,6 +65,48 @@ void close_fd(int fd)
 		close(fd);
 }
 
+static struct nicsec_mgmt_msg mgmt_resp_buf;
+
+int mgmt_run(const char *what, const struct nicsec_mgmt_out *req,
+	     struct nicsec_mgmt_msg *resp)
+{
+	struct nicsec_devd_info di = {};
+	const char *path = mgmt_sock, *e;
+	__u32 zero = 0;
+	int fd, err;
+
+	if (!resp)
+		resp = &mgmt_resp_buf;
+	if (!path) {
+		fd = open_pinned("devd_info");
+		if (fd < 0)
+			return 1;
+		err = bpf_map_lookup_elem(fd, &zero, &di);
+		close(fd);
+		if (err || !di.sock[0]) {
+			fprintf(stderr, "Error: the device under %s names no daemon socket "
+				"(give -S PATH)\n", bpffs_dir);
+			return 1;
+		}
+		di.sock[sizeof(di.sock) - 1] = '\0';
+		path = di.sock;
+	}
+	err = nicsec_mgmt_call(path, req, resp);
+	if (err) {
+		fprintf(stderr, "Error: %s: cannot reach nicsec-devd at %s: %s\n", what, path,
+			strerror(-err));
+		return 1;
+	}
+	e = nicsec_mgmt_get(resp, "errno", NULL);
+	if (!e || strcmp(e, "0")) {
+		const char *why = nicsec_mgmt_get(resp, "error", NULL);
+
+		fprintf(stderr, "Error: %s: %s\n", what, why ? why : "the daemon refused");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -74,6 +122,14 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			bpffs_dir = argv[1];
+			argc--, argv++;
+		} else if (!strcmp(argv[0], "-S") || !strcmp(argv[0], "-sock")) {
+			if (argc < 2) {
+				fprintf(stderr, "Error: option \"%s\" needs an argument\n",
+					argv[0]);
+				return 2;
+			}
+			mgmt_sock = argv[1];
 			argc--, argv++;
 		} else if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "-help")) {
 			usage(stdout);

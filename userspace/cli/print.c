@@ -26,6 +26,16 @@ void print_array_open(void)
 	}
 }
 
+void print_array_open_key(const char *key)
+{
+	if (print_json) {
+		sep();
+		json_string(key);
+		printf(":[");
+		depth++;
+	}
+}
+
 void print_array_close(void)
 {
 	if (print_json) {
@@ -90,8 +100,10 @@ void print_str(const char *key, const char *fmt, const char *val)
 {
 	if (print_json) {
 		sep();
-		json_string(key);
-		putchar(':');
+		if (key) {		/* NULL: an element of an array */
+			json_string(key);
+			putchar(':');
+		}
 		json_string(val);
 		need_comma = true;
 	} else {

@@ -13,10 +13,12 @@ extern bool print_json;
 
 void print_array_open(void);	/* JSON: "[", text: nothing */
 void print_array_close(void);
+void print_array_open_key(const char *key);	/* JSON: "key":[ inside an object */
 void print_object_open(void);
 void print_object_close(void);	/* text: newline */
 void print_object_open_key(const char *key);	/* JSON: "key":{ inside an object */
-/* @fmt is the text form (printf with one conversion for the value). */
+/* @fmt is the text form (printf with one conversion for the value); a
+ * NULL @key prints an element of an array. */
 __attribute__((format(printf, 2, 0)))
 void print_str(const char *key, const char *fmt, const char *val);
 __attribute__((format(printf, 2, 0)))

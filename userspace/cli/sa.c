@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `nicsec sa`: install, remove and show the device's SAs by hand (the
- * control channel will do this for the agent). Grammar after ip-xfrm(8):
+ * control channel does this for the agents). Grammar after ip-xfrm(8):
  * addresses and ports are as they appear in the packet in the SA's
- * direction. The key comes from a file or stdin, never from argv, and is
- * never printed.
+ * direction. add, del and flush go through nicsec-devd, which owns the
+ * table (ids, tenants, quotas); show reads the pinned maps. The key comes
+ * from a file or stdin, never from argv, and is never printed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
+#include "hex.h"
 #include "keyfile.h"
+#include "mgmt.h"
 #include "sadb.h"
 #include "print.h"
 #include "nicsec.h"
@@ -20,12 +24,15 @@
 static void sa_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nicsec sa add id ID dir { out | in } spi SPI src ADDR dst ADDR\n"
-		"                     [ sport PORT ] [ dport PORT ] [ sel SELECTOR ] key KEYFILE\n"
+		"Usage: nicsec sa add [ tenant NAME ] [ id ID ] dir { out | in } spi SPI\n"
+		"                     src ADDR dst ADDR [ sport PORT ] [ dport PORT ]\n"
+		"                     [ sel SELECTOR ] key KEYFILE\n"
 		"       nicsec sa del id ID\n"
-		"       nicsec sa show [ id ID ]\n"
-		"       nicsec sa flush\n"
-		"ID := 0..%d, also the engine's key slot\n"
+		"       nicsec sa show [ id ID ] [ tenant NAME ]\n"
+		"       nicsec sa flush [ tenant NAME ]\n"
+		"NAME := the tenant the SA is for (optional when there is one tenant)\n"
+		"ID := an SA id below the device's --max-sas, also the engine's key\n"
+		"       slot (default: the lowest free one)\n"
 		"SPI := 256..0xffffffff\n"
 		"src, dst, sport, dport := the outer (ESP-in-UDP) header in the SA's\n"
 		"       direction; ports default to 4500\n"
@@ -35,8 +42,7 @@ static void sa_usage(FILE *f)
 		"       \"in\" SAs require it (0.0.0.0 or no port: any)\n"
 		"KEYFILE := a file (mode 0600 or stricter) or - for stdin, holding the\n"
 		"       AES-GCM key and 4-byte salt in hex: 20 bytes (AES-128) or 36\n"
-		"       (AES-256), as ip-xfrm's rfc4106(gcm(aes)) takes them\n",
-		NICSEC_MAX_SA - 1);
+		"       (AES-256), as ip-xfrm's rfc4106(gcm(aes)) takes them\n");
 }
 
 static int get_u32(const char *s, uint32_t *v)
@@ -105,26 +111,46 @@ static int sadb_open_or_say(struct nicsec_sadb *db)
 	return err;
 }
 
+static struct nicsec_mgmt_out req;
+static struct nicsec_mgmt_msg resp;
+
+static void put_addr(const char *key, __be32 a)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	if (!a)
+		return;
+	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	nicsec_mgmt_put(&req, key, "%s", buf);
+}
+
+static void put_port(const char *key, __be16 p)
+{
+	if (p)
+		nicsec_mgmt_put(&req, key, "%u", ntohs(p));
+}
+
 static int sa_add(int argc, char **argv)
 {
-	struct nicsec_sa sa = { .local_port = htons(4500), .peer_port = htons(4500) };
-	struct nicsec_flow flow = {};
 	uint8_t keybuf[KEYFILE_MAX_LEN];
-	const char *keyfile = NULL;
+	char hex[2 * KEYFILE_MAX_LEN + 1];
+	const char *keyfile = NULL, *tenant = NULL;
 	uint32_t id = UINT32_MAX, spi = 0;
 	__be32 src = 0, dst = 0, ssrc = 0, sdst = 0;
 	__be16 sport = htons(4500), dport = htons(4500), ssport = 0, sdport = 0;
 	uint8_t sproto = 0;
 	int dir = 0, have_sel = 0, n, ret = 1;
-	struct nicsec_sadb db;
 
 	while (argc > 0) {
 		const char *kw = argv[0];
 
 		if (!strcmp(kw, "id")) {
 			NEXT_ARG(kw);
-			if (get_u32(argv[0], &id) || id >= NICSEC_MAX_SA)
-				return invarg("id", argv[0], "expected 0..1023");
+			if (get_u32(argv[0], &id) || id == UINT32_MAX)
+				return invarg("id", argv[0], "expected an SA id");
+		} else if (!strcmp(kw, "tenant")) {
+			NEXT_ARG(kw);
+			tenant = argv[0];
 		} else if (!strcmp(kw, "dir")) {
 			NEXT_ARG(kw);
 			if (!strcmp(argv[0], "out"))
@@ -183,8 +209,8 @@ static int sa_add(int argc, char **argv)
 		}
 		argc--, argv++;
 	}
-	if (id == UINT32_MAX || !dir || !spi || !src || !dst || !keyfile) {
-		fprintf(stderr, "Error: \"id\", \"dir\", \"spi\", \"src\", \"dst\" and \"key\" "
+	if (!dir || !spi || !src || !dst || !keyfile) {
+		fprintf(stderr, "Error: \"dir\", \"spi\", \"src\", \"dst\" and \"key\" "
 			"are required\n");
 		return 2;
 	}
@@ -202,24 +228,6 @@ static int sa_add(int argc, char **argv)
 		return 2;
 	}
 
-	sa.flags = (uint32_t)dir;
-	sa.spi = htonl(spi);
-	if (dir == NICSEC_SA_OUT) {
-		sa.local_addr = src, sa.peer_addr = dst;
-		sa.local_port = sport, sa.peer_port = dport;
-		flow.saddr = ssrc, flow.daddr = sdst;
-		if (ssport) {
-			flow.proto = sproto;
-			flow.sport = ssport, flow.dport = sdport;
-		}
-	} else {
-		sa.peer_addr = src, sa.local_addr = dst;
-		sa.peer_port = sport, sa.local_port = dport;
-		sa.sel_remote = ssrc, sa.sel_local = sdst;
-		sa.sel_proto = sproto;
-		sa.sel_remote_port = ssport, sa.sel_local_port = sdport;
-	}
-
 	n = keyfile_read(keyfile, keybuf, sizeof(keybuf));
 	if (n < 0) {
 		fprintf(stderr, "Error: key file \"%s\": %s\n", keyfile,
@@ -233,47 +241,49 @@ static int sa_add(int argc, char **argv)
 			"+ salt) or 36 (AES-256 key + salt)\n", keyfile, n);
 		goto out;
 	}
-	if (sadb_open_or_say(&db))
-		goto out;
-	n = sadb_add(&db, id, &sa, dir == NICSEC_SA_OUT ? &flow : NULL, keybuf,
-		     (uint32_t)n - 4, keybuf + n - 4);
-	sadb_close(&db);
-	if (n) {
-		fprintf(stderr, "Error: cannot add SA %u: %s\n", id,
-			n == -EEXIST ? "that id is in use" :
-			n == -EADDRINUSE ? "another SA has that SPI" :
-			n == -EOPNOTSUPP ? "the device's engine holds no keys (engine none)" :
-			strerror(-n));
-		goto out;
-	}
-	ret = 0;
+	nicsec_mgmt_put(&req, "cmd", "sa_add");
+	if (tenant)
+		nicsec_mgmt_put(&req, "tenant", "%s", tenant);
+	if (id != UINT32_MAX)
+		nicsec_mgmt_put(&req, "id", "%u", id);
+	nicsec_mgmt_put(&req, "dir", "%s", dir == NICSEC_SA_OUT ? "out" : "in");
+	nicsec_mgmt_put(&req, "spi", "0x%08x", spi);
+	put_addr("src", src);
+	put_addr("dst", dst);
+	put_port("sport", sport);
+	put_port("dport", dport);
+	put_addr("sel_src", ssrc);
+	put_addr("sel_dst", sdst);
+	if (sproto)
+		nicsec_mgmt_put(&req, "sel_proto", "%u", sproto);
+	put_port("sel_sport", ssport);
+	put_port("sel_dport", sdport);
+	hex_encode(keybuf, (size_t)n, hex, sizeof(hex));
+	nicsec_mgmt_put(&req, "key", "%s", hex);
+	ret = mgmt_run("cannot add the SA", &req, &resp);
+	/* quiet on success, as ip xfrm state add is; -j tells the id */
+	if (!ret && print_json)
+		printf("{\"id\":%s}\n", nicsec_mgmt_get(&resp, "sa", NULL) ?: "null");
 out:
+	nicsec_wipe(hex, sizeof(hex));
 	nicsec_wipe(keybuf, sizeof(keybuf));
+	nicsec_mgmt_wipe_out(&req);
 	return ret;
 }
 
 static int sa_del(int argc, char **argv)
 {
-	struct nicsec_sadb db;
 	uint32_t id;
-	int err;
 
 	if (argc != 2 || strcmp(argv[0], "id")) {
 		fprintf(stderr, "Error: usage: nicsec sa del id ID\n");
 		return 2;
 	}
-	if (get_u32(argv[1], &id) || id >= NICSEC_MAX_SA)
-		return invarg("id", argv[1], "expected 0..1023");
-	if (sadb_open_or_say(&db))
-		return 1;
-	err = sadb_del(&db, id);
-	sadb_close(&db);
-	if (err) {
-		fprintf(stderr, "Error: cannot delete SA %u: %s\n", id,
-			err == -ENOENT ? "no such SA" : strerror(-err));
-		return 1;
-	}
-	return 0;
+	if (get_u32(argv[1], &id))
+		return invarg("id", argv[1], "expected an SA id");
+	nicsec_mgmt_put(&req, "cmd", "sa_del");
+	nicsec_mgmt_put(&req, "id", "%u", id);
+	return mgmt_run("cannot delete the SA", &req, &resp);
 }
 
 static void print_addr_port(const char *key_a, const char *key_p, __be32 a, __be16 p,
@@ -287,16 +297,31 @@ static void print_addr_port(const char *key_a, const char *key_p, __be32 a, __be
 		print_u64(key_p, ":%" PRIu64, ntohs(p));
 }
 
-static void sa_print(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa)
+struct show {
+	struct nicsec_sadb *db;
+	uint32_t only;			/* an id, or UINT32_MAX */
+	int only_port;			/* a tenant's port, or -1 */
+	struct nicsec_port_info ports[NICSEC_PORT_MAX];
+};
+
+static int sa_print(void *arg, uint32_t id, const struct nicsec_sa *sa)
 {
+	struct show *sh = arg;
 	struct nicsec_sa_stats st = {};
 	int out = !!(sa->flags & NICSEC_SA_OUT);
+	const char *tenant;
 	char spi[16];
 
-	sadb_stats(db, id, &st);
+	if ((sh->only != UINT32_MAX && id != sh->only) ||
+	    (sh->only_port >= 0 && sa->port != sh->only_port))
+		return 0;
+	tenant = sa->port < NICSEC_PORT_MAX && sh->ports[sa->port].tenant[0] ?
+		 sh->ports[sa->port].tenant : "?";
+	sadb_stats(sh->db, id, &st);
 	snprintf(spi, sizeof(spi), "0x%08x", ntohl(sa->spi));
 	print_object_open();
 	print_u64("id", "sa %" PRIu64, id);
+	print_str("tenant", " tenant %s", tenant);
 	print_str("dir", " dir %s", out ? "out" : "in");
 	print_str("spi", " spi %s", spi);
 	print_addr_port("src", "sport", out ? sa->local_addr : sa->peer_addr,
@@ -315,55 +340,71 @@ static void sa_print(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa
 	print_u64("replay", " replay %" PRIu64, st.replay);
 	print_u64("other_drop", " other-drop %" PRIu64, st.other_drop);
 	print_object_close();
+	return 0;
 }
 
 static int sa_show(int argc, char **argv)
 {
+	static struct show sh;
 	struct nicsec_sadb db;
-	struct nicsec_sa sa;
-	uint32_t id, only = UINT32_MAX;
+	const char *tenant = NULL;
+	uint32_t p;
+	int fd, err;
 
-	if (argc == 2 && !strcmp(argv[0], "id")) {
-		if (get_u32(argv[1], &only) || only >= NICSEC_MAX_SA)
-			return invarg("id", argv[1], "expected 0..1023");
-	} else if (argc) {
-		fprintf(stderr, "Error: usage: nicsec sa show [ id ID ]\n");
+	sh.only = UINT32_MAX;
+	sh.only_port = -1;
+	while (argc >= 2) {
+		if (!strcmp(argv[0], "id")) {
+			if (get_u32(argv[1], &sh.only))
+				return invarg("id", argv[1], "expected an SA id");
+		} else if (!strcmp(argv[0], "tenant")) {
+			tenant = argv[1];
+		} else {
+			break;
+		}
+		argc -= 2, argv += 2;
+	}
+	if (argc) {
+		fprintf(stderr, "Error: usage: nicsec sa show [ id ID ] [ tenant NAME ]\n");
 		return 2;
 	}
 	if (sadb_open_or_say(&db))
 		return 1;
-	print_array_open();
-	for (id = 0; id < NICSEC_MAX_SA; id++) {
-		if (only != UINT32_MAX && id != only)
-			continue;
-		if (!sadb_get(&db, id, &sa))
-			sa_print(&db, id, &sa);
+	fd = open_pinned("port_info");
+	for (p = 0; fd >= 0 && p < NICSEC_PORT_MAX; p++) {
+		if (bpf_map_lookup_elem(fd, &p, &sh.ports[p]))
+			memset(&sh.ports[p], 0, sizeof(sh.ports[p]));
+		sh.ports[p].tenant[sizeof(sh.ports[p].tenant) - 1] = '\0';
+		if (tenant && p && !strcmp(sh.ports[p].tenant, tenant))
+			sh.only_port = (int)p;
 	}
+	close_fd(fd);
+	if (tenant && sh.only_port < 0) {
+		sadb_close(&db);
+		return invarg("tenant", tenant, "no tenant of that name");
+	}
+	sh.db = &db;
+	print_array_open();
+	err = sadb_walk(&db, sa_print, &sh);
 	print_array_close();
 	sadb_close(&db);
+	if (err) {
+		fprintf(stderr, "Error: reading the SA table: %s\n", strerror(-err));
+		return 1;
+	}
 	return 0;
 }
 
-static int sa_flush(void)
+static int sa_flush(int argc, char **argv)
 {
-	struct nicsec_sadb db;
-	struct nicsec_sa sa;
-	uint32_t id;
-	int ret = 0, err;
-
-	if (sadb_open_or_say(&db))
-		return 1;
-	for (id = 0; id < NICSEC_MAX_SA; id++) {
-		if (sadb_get(&db, id, &sa))
-			continue;
-		err = sadb_del(&db, id);
-		if (err) {
-			fprintf(stderr, "Error: cannot delete SA %u: %s\n", id, strerror(-err));
-			ret = 1;
-		}
+	if (argc && (argc != 2 || strcmp(argv[0], "tenant"))) {
+		fprintf(stderr, "Error: usage: nicsec sa flush [ tenant NAME ]\n");
+		return 2;
 	}
-	sadb_close(&db);
-	return ret;
+	nicsec_mgmt_put(&req, "cmd", "sa_flush");
+	if (argc)
+		nicsec_mgmt_put(&req, "tenant", "%s", argv[1]);
+	return mgmt_run("cannot flush", &req, &resp);
 }
 
 int do_sa(int argc, char **argv)
@@ -375,7 +416,7 @@ int do_sa(int argc, char **argv)
 	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
 		return sa_del(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "flush"))
-		return sa_flush();
+		return sa_flush(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "help")) {
 		sa_usage(stdout);
 		return 0;

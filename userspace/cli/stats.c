@@ -24,6 +24,8 @@ static const char *const drop_names[NICSEC_DROP_MAX] = {
 	[NICSEC_DROP_ENGINE] = "engine",
 	[NICSEC_DROP_NO_ROOM] = "no_room",
 	[NICSEC_DROP_CTL_NO_SOCKET] = "ctl_no_socket",
+	[NICSEC_DROP_SPOOFED] = "spoofed",
+	[NICSEC_DROP_NO_TENANT] = "no_tenant",
 };
 
 static const char *const engine_names[] = { "none", "kmod", "bpf" };
@@ -51,16 +53,22 @@ int do_stats(int argc, char **argv)
 	print_str("engine", "engine %s",
 		  db.info.engine < 3 ? engine_names[db.info.engine] : "unknown");
 	print_u64("wire_mtu", " wire-mtu %" PRIu64, db.info.wire_mtu);
+	print_u64("max_sas", " max-sas %" PRIu64, db.info.max_sas);
 	if (!print_json)
 		printf("\ndrops:");
 	print_object_open_key("drops");
+	/* summed over the ports; `nicsec port show` has them per port */
 	for (r = 0; r < NICSEC_DROP_MAX; r++) {
 		char fmt[64];
+		uint32_t p, idx;
 
-		if (bpf_map_lookup_elem(db.drop_fd, &r, v))
-			goto out;
-		for (sum = 0, i = 0; i < ncpu; i++)
-			sum += v[i];
+		for (sum = 0, p = 0; p < NICSEC_PORT_MAX; p++) {
+			idx = NICSEC_DROP_IDX(p, r);
+			if (bpf_map_lookup_elem(db.drop_fd, &idx, v))
+				goto out;
+			for (i = 0; i < ncpu; i++)
+				sum += v[i];
+		}
 		snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, drop_names[r]);
 		print_u64(drop_names[r], fmt, sum);
 	}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading the device: open the chosen engine's device object, load it,
- * point the tx_port devmap at the two ports, record the device's settings
- * in dev_info, attach both programs through bpf_link (so that they go away
- * with the daemon), and pin every map under the bpffs directory for
- * `nicsec` to read and fill.
+ * Loading the device: open the chosen engine's device object, size every
+ * SA table (and the bpf engine's key slots) for --max-sas before loading,
+ * load it, record the device's settings in dev_info, attach nic_wire to
+ * the wire port through a bpf_link (so that it goes away with the daemon),
+ * and pin every map under the bpffs directory for `nicsec` to read. Host
+ * ports come and go with tenants: devd_port_attach() fills their map
+ * entries, then attaches nic_host.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,9 +20,15 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "keyset.h"
 #include "maps.h"
 #include "log.h"
 #include "devd.h"
+
+/* The maps sized by the number of SAs. */
+static const char *const sa_maps[] = {
+	"sa_table", "sa_replay", "sa_stats", "flow_out", "spi_in", "gcm_slots",
+};
 
 static int attach(struct bpf_object *obj, const char *prog, int ifindex, bool generic)
 {
@@ -56,25 +64,41 @@ static unsigned int if_mtu(const char *ifname)
 	return mtu;
 }
 
-static void unpin_all(struct devd_ports *p)
+static int if_mac(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return err;
+}
+
+static void unpin_all(struct devd_dev *d)
 {
 	struct bpf_map *m;
 	char path[PATH_MAX];
 
-	bpf_object__for_each_map(m, p->obj) {
-		snprintf(path, sizeof(path), "%s/%s", p->pin_dir, bpf_map__name(m));
+	bpf_object__for_each_map(m, d->obj) {
+		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_map__name(m));
 		unlink(path);
 	}
 }
 
-static int pin_all(struct devd_ports *p)
+static int pin_all(struct devd_dev *d)
 {
 	struct bpf_map *m;
 	char path[PATH_MAX];
 	int err;
 
-	bpf_object__for_each_map(m, p->obj) {
-		snprintf(path, sizeof(path), "%s/%s", p->pin_dir, bpf_map__name(m));
+	bpf_object__for_each_map(m, d->obj) {
+		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_map__name(m));
 		unlink(path);	/* a stale pin from a daemon that was killed */
 		err = bpf_map__pin(m, path);
 		if (err)
@@ -83,126 +107,212 @@ static int pin_all(struct devd_ports *p)
 	return 0;
 }
 
-int devd_ports_open(struct devd_ports *p, const char *bpffs)
+int devd_dev_info_write(struct devd_dev *d)
 {
-	struct nicsec_dev_info info = {};
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(d->info_fd, &zero, &d->info, 0) ? -errno : 0;
+}
+
+int devd_dev_open(struct devd_dev *d, const char *bpffs)
+{
 	const void *elf;
-	size_t elf_sz;
+	size_t elf_sz, i;
 	__u32 key, ifindex;
 	int err;
 
-	p->host_link = p->wire_link = -1;
-	p->host_ifindex = if_nametoindex(p->host_ifname);
-	if (!p->host_ifindex) {
+	d->wire_link = -1;
+	d->db.sa_fd = -1;
+	for (i = 0; i < NICSEC_PORT_MAX; i++)
+		d->host_link[i] = -1;
+	d->wire_ifindex = (int)if_nametoindex(d->wire_ifname);
+	if (!d->wire_ifindex) {
 		err = -errno;
-		log_err("host port \"%s\": %s", p->host_ifname, strerror(errno));
+		log_err("wire port \"%s\": %s", d->wire_ifname, strerror(errno));
 		return err;
 	}
-	p->wire_ifindex = if_nametoindex(p->wire_ifname);
-	if (!p->wire_ifindex) {
-		err = -errno;
-		log_err("wire port \"%s\": %s", p->wire_ifname, strerror(errno));
-		return err;
-	}
-	if (p->host_ifindex == p->wire_ifindex) {
-		log_err("host and wire port are the same device \"%s\"", p->host_ifname);
-		return -EINVAL;
-	}
-	if (!p->wire_mtu)
-		p->wire_mtu = if_mtu(p->wire_ifname);
-	if (p->wire_mtu < 576 || p->wire_mtu > 9000) {
-		log_err("wire MTU %u out of range (576..9000)", p->wire_mtu);
+	if (!d->wire_mtu)
+		d->wire_mtu = if_mtu(d->wire_ifname);
+	if (d->wire_mtu < 576 || d->wire_mtu > 9000) {
+		log_err("wire MTU %u out of range (576..9000)", d->wire_mtu);
 		return -EINVAL;
 	}
 
-	elf = p->engine->elf(&elf_sz);
+	if (d->engine->id == NICSEC_ENGINE_ID_KMOD) {
+		/* the module's key slots are the SA ids too: size them alike */
+		uint32_t cap = 0;
+
+		err = nicsec_kmod_slots_capacity(&cap);
+		if (!err && cap != d->max_sas)
+			err = nicsec_kmod_slots_resize(d->max_sas);
+		if (err) {
+			log_err("sizing nicsec.ko's key slots for %u SAs (now %u): %s", d->max_sas,
+				cap, err == -EBUSY ? "keys are set in slots above that (left by "
+				"an earlier daemon?)" : strerror(-err));
+			return err;
+		}
+		log_info("nicsec.ko: %u key slots", d->max_sas);
+	}
+	elf = d->engine->elf(&elf_sz);
 	{
 		LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "nicsec_device");
 
-		p->obj = bpf_object__open_mem(elf, elf_sz, &oo);
+		d->obj = bpf_object__open_mem(elf, elf_sz, &oo);
 	}
-	if (!p->obj) {
+	if (!d->obj) {
 		err = -errno;
-		log_err("opening the %s device object: %s", p->engine->name, strerror(-err));
+		log_err("opening the %s device object: %s", d->engine->name, strerror(-err));
 		return err;
 	}
-	err = bpf_object__load(p->obj);
+	for (i = 0; i < sizeof(sa_maps) / sizeof(sa_maps[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(d->obj, sa_maps[i]);
+
+		if (m && bpf_map__set_max_entries(m, d->max_sas)) {
+			err = -EINVAL;
+			log_err("sizing %s for %u SAs failed", sa_maps[i], d->max_sas);
+			goto fail;
+		}
+	}
+	err = bpf_object__load(d->obj);
 	if (err) {
-		log_err("loading the %s device object: %s (run with -v for the verifier log)",
-			p->engine->name, strerror(-err));
+		log_err("loading the %s device object for %u SAs: %s (run with -v for the "
+			"verifier log; ENOMEM: not enough memory for the tables)",
+			d->engine->name, d->max_sas, strerror(-err));
 		goto fail;
 	}
+	d->tx_port_fd = map_fd(d->obj, "tx_port");
+	d->port_info_fd = map_fd(d->obj, "port_info");
+	d->port_of_fd = map_fd(d->obj, "port_of");
+	d->owner_fd = map_fd(d->obj, "owner");
+	d->info_fd = map_fd(d->obj, "dev_info");
+	d->xsks_fd = map_fd(d->obj, "xsks");
+	d->devd_info_fd = map_fd(d->obj, "devd_info");
 
-	key = NICSEC_PORT_HOST;
-	ifindex = p->host_ifindex;
-	err = bpf_map_update_elem(map_fd(p->obj, "tx_port"), &key, &ifindex, 0);
-	if (!err) {
-		key = NICSEC_PORT_WIRE;
-		ifindex = p->wire_ifindex;
-		err = bpf_map_update_elem(map_fd(p->obj, "tx_port"), &key, &ifindex, 0);
-	}
-	info.engine = p->engine->id;
-	info.wire_mtu = p->wire_mtu;
-	info.host_ifindex = p->host_ifindex;
-	info.wire_ifindex = p->wire_ifindex;
-	key = 0;
-	if (!err)
-		err = bpf_map_update_elem(map_fd(p->obj, "dev_info"), &key, &info, 0);
-	if (err) {
+	key = NICSEC_PORT_WIRE;
+	ifindex = (__u32)d->wire_ifindex;
+	d->info.engine = d->engine->id;
+	d->info.wire_mtu = d->wire_mtu;
+	d->info.wire_ifindex = (__u32)d->wire_ifindex;
+	d->info.max_sas = d->max_sas;
+	if (bpf_map_update_elem(d->tx_port_fd, &key, &ifindex, 0) || devd_dev_info_write(d)) {
 		err = -errno;
 		log_err("filling the device maps: %s", strerror(-err));
 		goto fail;
 	}
+	{
+		struct nicsec_port_info pi = { .ifindex = ifindex };
 
-	p->host_link = attach(p->obj, "nic_host", p->host_ifindex, p->generic);
-	if (p->host_link < 0) {
-		err = -errno;
-		log_err("attaching nic_host to %s: %s", p->host_ifname, strerror(-err));
-		goto fail;
-	}
-	p->wire_link = attach(p->obj, "nic_wire", p->wire_ifindex, p->generic);
-	if (p->wire_link < 0) {
-		err = -errno;
-		log_err("attaching nic_wire to %s: %s", p->wire_ifname, strerror(-err));
-		goto fail;
+		snprintf(pi.ifname, sizeof(pi.ifname), "%s", d->wire_ifname);
+		if_mac(d->wire_ifname, pi.mac);
+		bpf_map_update_elem(d->port_info_fd, &key, &pi, 0);
 	}
 
-	if (bpffs) {
-		snprintf(p->pin_dir, sizeof(p->pin_dir), "%s", bpffs);
-		if (mkdir(p->pin_dir, 0700) && errno != EEXIST) {
-			err = -errno;
-			log_err("creating %s: %s", p->pin_dir, strerror(-err));
-			goto fail;
-		}
-		p->pinned = true;
-		err = pin_all(p);
-		if (err) {
-			log_err("pinning maps under %s: %s (is it a bpffs mount?)",
-				p->pin_dir, strerror(-err));
-			goto fail;
-		}
+	d->wire_link = attach(d->obj, "nic_wire", d->wire_ifindex, d->generic);
+	if (d->wire_link < 0) {
+		err = -errno;
+		log_err("attaching nic_wire to %s: %s", d->wire_ifname, strerror(-err));
+		goto fail;
 	}
-	log_info("attached nic_host to %s (ifindex %d) and nic_wire to %s (ifindex %d), "
-		 "%s mode, wire MTU %u, engine %s", p->host_ifname, p->host_ifindex,
-		 p->wire_ifname, p->wire_ifindex, p->generic ? "generic" : "native",
-		 p->wire_mtu, p->engine->name);
+
+	snprintf(d->pin_dir, sizeof(d->pin_dir), "%s", bpffs);
+	if (mkdir(d->pin_dir, 0700) && errno != EEXIST) {
+		err = -errno;
+		log_err("creating %s: %s", d->pin_dir, strerror(-err));
+		goto fail;
+	}
+	d->pinned = true;
+	err = pin_all(d);
+	if (err) {
+		log_err("pinning maps under %s: %s (is it a bpffs mount?)", d->pin_dir,
+			strerror(-err));
+		goto fail;
+	}
+	err = sadb_open(&d->db, d->pin_dir);
+	if (err) {
+		log_err("opening the SA tables under %s: %s", d->pin_dir, strerror(-err));
+		goto fail;
+	}
+	log_info("attached nic_wire to %s (ifindex %d), %s mode, wire MTU %u, engine %s, "
+		 "tables for %u SAs", d->wire_ifname, d->wire_ifindex,
+		 d->generic ? "generic" : "native", d->wire_mtu, d->engine->name, d->max_sas);
 	return 0;
 fail:
-	devd_ports_close(p);
+	devd_dev_close(d);
 	return err;
 }
 
-void devd_ports_close(struct devd_ports *p)
+void devd_dev_close(struct devd_dev *d)
 {
-	if (p->pinned) {
-		unpin_all(p);
-		p->pinned = false;
+	uint32_t i;
+
+	for (i = NICSEC_PORT_HOST1; i < NICSEC_PORT_MAX; i++)
+		if (d->host_link[i] >= 0)
+			devd_port_detach(d, i);
+	if (d->db.sa_fd >= 0)
+		sadb_close(&d->db);
+	d->db.sa_fd = -1;
+	if (d->pinned) {
+		unpin_all(d);
+		d->pinned = false;
 	}
-	if (p->host_link >= 0)
-		close(p->host_link);
-	if (p->wire_link >= 0)
-		close(p->wire_link);
-	p->host_link = p->wire_link = -1;
-	bpf_object__close(p->obj);
-	p->obj = NULL;
+	if (d->wire_link >= 0)
+		close(d->wire_link);
+	d->wire_link = -1;
+	bpf_object__close(d->obj);
+	d->obj = NULL;
+}
+
+int devd_port_attach(struct devd_dev *d, uint32_t port, const char *ifname,
+		     struct nicsec_port_info *pi)
+{
+	__u32 ifindex = if_nametoindex(ifname);
+	int err;
+
+	if (port < NICSEC_PORT_HOST1 || port >= NICSEC_PORT_MAX || d->host_link[port] >= 0)
+		return -EINVAL;
+	if (!ifindex)
+		return -errno;
+	if ((int)ifindex == d->wire_ifindex)
+		return -EBUSY;
+	pi->ifindex = ifindex;
+	snprintf(pi->ifname, sizeof(pi->ifname), "%s", ifname);
+	err = if_mac(ifname, pi->mac);
+	if (err)
+		return err;
+	/* the program must find its port's entries when its first frame comes */
+	if (bpf_map_update_elem(d->port_info_fd, &port, pi, 0) ||
+	    bpf_map_update_elem(d->port_of_fd, &ifindex, &port, BPF_NOEXIST) ||
+	    bpf_map_update_elem(d->tx_port_fd, &port, &ifindex, 0)) {
+		err = -errno;
+		goto undo;
+	}
+	d->host_link[port] = attach(d->obj, "nic_host", (int)ifindex, d->generic);
+	if (d->host_link[port] < 0) {
+		err = -errno;
+		d->host_link[port] = -1;
+		goto undo;
+	}
+	return 0;
+undo:
+	devd_port_detach(d, port);
+	return err;
+}
+
+void devd_port_detach(struct devd_dev *d, uint32_t port)
+{
+	struct nicsec_port_info pi = {}, none = {};
+
+	if (port < NICSEC_PORT_HOST1 || port >= NICSEC_PORT_MAX)
+		return;
+	if (d->host_link[port] >= 0)
+		close(d->host_link[port]);	/* detaches nic_host first */
+	d->host_link[port] = -1;
+	if (!bpf_map_lookup_elem(d->port_info_fd, &port, &pi) && pi.ifindex) {
+		__u32 cur;
+
+		if (!bpf_map_lookup_elem(d->port_of_fd, &pi.ifindex, &cur) && cur == port)
+			bpf_map_delete_elem(d->port_of_fd, &pi.ifindex);
+	}
+	bpf_map_delete_elem(d->tx_port_fd, &port);
+	bpf_map_update_elem(d->port_info_fd, &port, &none, 0);
 }

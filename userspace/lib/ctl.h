@@ -30,18 +30,6 @@ struct nicsec_ctl_opts {
 
 struct nicsec_ctl_chan;
 
-/* What an INSTALL carries; @flow.ntuple 2 or 5. */
-struct nicsec_ctl_sa {
-	struct nicsec_ctl_flow flow;
-	uint8_t dir;			/* enum nicsec_ctl_dir */
-	uint32_t spi;			/* host order */
-	uint8_t key_len;		/* 16 or 32 */
-	uint8_t key[32];
-	uint8_t salt[4];
-	struct nicsec_ctl_lifetime lifetime;	/* all 0: not sent */
-	const struct nicsec_ctl_encap *encap;	/* NULL: not sent */
-};
-
 /*
  * Open a channel to the device at @dev: a UDP socket bound to port 0 of
  * the wildcard address (the OS picks the port) and connected to @dev.
@@ -73,12 +61,23 @@ void nicsec_ctl_chan_stats(const struct nicsec_ctl_chan *chan,
  * Requests. Each returns only on the STATUS with its request id (0 or
  * the device's status code) or after the last retransmission timed out
  * (-ETIMEDOUT). Every transmission uses a new counter and the same request
- * id. install() wipes its sealed copy of the key; the caller wipes @sa.
+ * id.
+ *
+ * install() puts @n SAs (1..NICSEC_CTL_MAX_SAS, as many as fit one
+ * datagram: nicsec_ctl_sa_wire_len()) in one INSTALL, which the device
+ * applies all or nothing; on success @ids (may be NULL) gets their SA ids
+ * in order. On an error STATUS about one of them, *@bad (may be NULL)
+ * gets its position, else @n. It wipes its sealed copies of the keys; the
+ * caller wipes @sa.
+ * delete() removes @n SAs (1..NICSEC_CTL_MAX_IDS), all or nothing.
  */
 int nicsec_ctl_install(struct nicsec_ctl_chan *chan, const struct nicsec_ctl_sa *sa,
-		       uint32_t *sa_id);
-int nicsec_ctl_delete(struct nicsec_ctl_chan *chan, uint32_t sa_id);
+		       unsigned int n, uint32_t *ids, unsigned int *bad);
+int nicsec_ctl_delete(struct nicsec_ctl_chan *chan, const uint32_t *ids, unsigned int n);
 int nicsec_ctl_flush(struct nicsec_ctl_chan *chan);
+
+/* Bytes the SAs of an INSTALL may take in its body. */
+#define NICSEC_CTL_INSTALL_ROOM	NICSEC_CTL_MAX_BODY
 
 #define NICSEC_CTL_QUERY_DEVICE UINT32_MAX	/* liveness, no SA */
 /* QUERY: @sa_id's counters into @reply->counters, or with
@@ -90,9 +89,11 @@ int nicsec_ctl_query(struct nicsec_ctl_chan *chan, uint32_t sa_id,
 
 /*
  * What the device does with a valid request. Each returns an enum
- * nicsec_ctl_status (0: done) and may fill @reply's SA_ID, COUNTERS or
- * DEVINFO (setting their bits in reply->present). @req is wiped after the
- * call: copy the key into the engine, never keep a pointer to it.
+ * nicsec_ctl_status (0: done) and may fill @reply's SA_ID, SA_IDS,
+ * COUNTERS, DEVINFO or INDEX (setting their bits in reply->present). An
+ * INSTALL (req->n_sa SAs) or a DELETE (req->n_ids ids) is applied all or
+ * nothing. @req is wiped after the call: copy the keys into the engine,
+ * never keep a pointer to them.
  */
 struct nicsec_ctl_ops {
 	int (*install)(void *ctx, const struct nicsec_ctl_msg *req,

@@ -233,46 +233,57 @@ out:
 }
 
 int nicsec_ctl_install(struct nicsec_ctl_chan *chan, const struct nicsec_ctl_sa *sa,
-		       uint32_t *sa_id)
+		       unsigned int n, uint32_t *ids, unsigned int *bad)
 {
-	struct nicsec_ctl_msg req = { .type = NICSEC_CTL_INSTALL }, reply;
-	const struct nicsec_ctl_lifetime *lt = &sa->lifetime;
+	struct nicsec_ctl_msg *req, reply;
+	size_t room = 0;
+	unsigned int i;
 	int err;
 
-	if (sa->key_len != 16 && sa->key_len != 32)
+	if (bad)
+		*bad = n;
+	if (!n || n > NICSEC_CTL_MAX_SAS)
 		return -EINVAL;
-	req.present = NICSEC_CTL_F(NICSEC_CTL_T_FLOW) | NICSEC_CTL_F(NICSEC_CTL_T_DIR) |
-		      NICSEC_CTL_F(NICSEC_CTL_T_SPI) | NICSEC_CTL_F(NICSEC_CTL_T_ALG) |
-		      NICSEC_CTL_F(NICSEC_CTL_T_KEY) | NICSEC_CTL_F(NICSEC_CTL_T_SALT);
-	req.flow = sa->flow;
-	req.dir = sa->dir;
-	req.spi = sa->spi;
-	req.alg = NICSEC_CTL_ALG_AES_GCM_16;
-	req.key_len = sa->key_len;
-	memcpy(req.key, sa->key, sa->key_len);
-	memcpy(req.salt, sa->salt, sizeof(req.salt));
-	if (lt->seconds || lt->bytes || lt->packets) {
-		req.present |= NICSEC_CTL_F(NICSEC_CTL_T_LIFETIME);
-		req.lifetime = *lt;
+	for (i = 0; i < n; i++) {
+		size_t len = nicsec_ctl_sa_wire_len(&sa[i]);
+
+		if (!len || (sa[i].present & NICSEC_CTL_SA_REQUIRED) != NICSEC_CTL_SA_REQUIRED) {
+			if (bad)
+				*bad = i;
+			return -EINVAL;
+		}
+		room += len;
 	}
-	if (sa->encap) {
-		req.present |= NICSEC_CTL_F(NICSEC_CTL_T_ENCAP);
-		req.encap = *sa->encap;
-	}
-	err = transact(chan, &req, &reply);
-	if (!err && !(reply.present & NICSEC_CTL_F(NICSEC_CTL_T_SA_ID)))
+	if (room > NICSEC_CTL_INSTALL_ROOM)
+		return -EMSGSIZE;
+	/* the request holds up to 16 keys: off the stack, wiped by transact() */
+	req = calloc(1, sizeof(*req));
+	if (!req)
+		return -ENOMEM;
+	req->type = NICSEC_CTL_INSTALL;
+	req->n_sa = n;
+	memcpy(req->sa, sa, n * sizeof(*sa));
+	err = transact(chan, req, &reply);
+	free(req);
+	if (err > 0 && bad && (reply.present & NICSEC_CTL_F(NICSEC_CTL_T_INDEX)) &&
+	    reply.index < n)
+		*bad = reply.index;
+	if (!err && (!(reply.present & NICSEC_CTL_F(NICSEC_CTL_T_SA_IDS)) || reply.n_ids != n))
 		err = NICSEC_CTL_E_TLV_MISSING;	/* the device's fault */
-	if (!err && sa_id)
-		*sa_id = reply.sa_id;
+	if (!err && ids)
+		memcpy(ids, reply.ids, n * sizeof(*ids));
 	return err;
 }
 
-int nicsec_ctl_delete(struct nicsec_ctl_chan *chan, uint32_t sa_id)
+int nicsec_ctl_delete(struct nicsec_ctl_chan *chan, const uint32_t *ids, unsigned int n)
 {
 	struct nicsec_ctl_msg req = { .type = NICSEC_CTL_DELETE }, reply;
 
-	req.present = NICSEC_CTL_F(NICSEC_CTL_T_SA_ID);
-	req.sa_id = sa_id;
+	if (!n || n > NICSEC_CTL_MAX_IDS)
+		return -EINVAL;
+	req.present = NICSEC_CTL_F(NICSEC_CTL_T_SA_IDS);
+	req.n_ids = n;
+	memcpy(req.ids, ids, n * sizeof(*ids));
 	return transact(chan, &req, &reply);
 }
 

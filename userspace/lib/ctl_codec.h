@@ -53,6 +53,24 @@ struct nicsec_ctl_devinfo {
 	uint32_t sa_max;
 };
 
+/*
+ * One SA of an INSTALL (an SA TLV: its own TLV list). @present has the
+ * NICSEC_CTL_F() bits of the TLVs it carries, so LIFETIME and ENCAP are
+ * optional. Wipe with nicsec_ctl_sa_wipe() (it holds the key).
+ */
+struct nicsec_ctl_sa {
+	uint32_t present;
+	struct nicsec_ctl_flow flow;
+	uint8_t dir;		/* enum nicsec_ctl_dir */
+	uint8_t key_len;	/* 16 or 32 */
+	uint16_t alg;
+	uint32_t spi;		/* host order */
+	uint8_t key[32];
+	uint8_t salt[4];
+	struct nicsec_ctl_lifetime lifetime;
+	struct nicsec_ctl_encap encap;
+};
+
 struct nicsec_ctl_msg {
 	uint8_t version;
 	uint8_t type;		/* enum nicsec_ctl_type */
@@ -61,20 +79,24 @@ struct nicsec_ctl_msg {
 	uint32_t sender_id;
 	uint64_t counter;
 	uint32_t present;	/* NICSEC_CTL_F(type) per TLV carried */
-	struct nicsec_ctl_flow flow;
-	uint8_t dir;		/* enum nicsec_ctl_dir */
-	uint16_t alg;
-	uint8_t key_len;	/* 16 or 32 */
-	uint32_t spi;		/* host order */
-	uint8_t key[32];	/* wipe with nicsec_ctl_msg_wipe() */
-	uint8_t salt[4];
-	struct nicsec_ctl_lifetime lifetime;
+	uint32_t n_sa;		/* SA TLVs (INSTALL), in datagram order */
+	struct nicsec_ctl_sa sa[NICSEC_CTL_MAX_SAS];	/* wipe with nicsec_ctl_msg_wipe() */
+	uint32_t n_ids;		/* SA_IDS */
+	uint32_t ids[NICSEC_CTL_MAX_IDS];
 	uint32_t sa_id;
+	uint32_t index;		/* INDEX */
 	struct nicsec_ctl_counters counters;
-	struct nicsec_ctl_encap encap;
 	uint32_t code;		/* enum nicsec_ctl_status */
 	struct nicsec_ctl_devinfo devinfo;
 };
+
+/* The TLVs an SA TLV requires and allows (FLOW DIR SPI ALG KEY SALT;
+ * LIFETIME ENCAP). */
+#define NICSEC_CTL_SA_REQUIRED (NICSEC_CTL_F(NICSEC_CTL_T_FLOW) | NICSEC_CTL_F(NICSEC_CTL_T_DIR) | \
+				NICSEC_CTL_F(NICSEC_CTL_T_SPI) | NICSEC_CTL_F(NICSEC_CTL_T_ALG) | \
+				NICSEC_CTL_F(NICSEC_CTL_T_KEY) | NICSEC_CTL_F(NICSEC_CTL_T_SALT))
+#define NICSEC_CTL_SA_OPTIONAL (NICSEC_CTL_F(NICSEC_CTL_T_LIFETIME) | \
+				NICSEC_CTL_F(NICSEC_CTL_T_ENCAP))
 
 /* TLVs each message type requires and allows; see control-protocol.md. */
 uint32_t nicsec_ctl_required(uint8_t type);
@@ -82,8 +104,10 @@ uint32_t nicsec_ctl_allowed(uint8_t type);
 
 /*
  * Encode header and plaintext TLV body of @msg (TLVs in type order, those
- * in msg->present) into @out (@cap bytes). Returns the length (header +
- * body, no tag) or -EINVAL (a value the codec cannot express), -EMSGSIZE.
+ * in msg->present; the msg->n_sa SA TLVs, each with its TLVs in type
+ * order, where type 13 goes) into @out (@cap bytes). Returns the length
+ * (header + body, no tag) or -EINVAL (a value the codec cannot express),
+ * -EMSGSIZE.
  */
 int nicsec_ctl_encode(const struct nicsec_ctl_msg *msg, uint8_t *out, size_t cap);
 
@@ -91,11 +115,18 @@ int nicsec_ctl_encode(const struct nicsec_ctl_msg *msg, uint8_t *out, size_t cap
  * Validate and parse a plaintext message: @len bytes at @buf, header then
  * TLV body (no tag). Header checks first (magic, version, type, flags),
  * then every TLV (framing, known type, exact length, no duplicates, zero
- * padding, values in range), then the required set of the type. Fills @msg
- * and returns NICSEC_CTL_OK, or the status of the first fault; on error
- * @msg keeps the header fields read so far and nothing else.
+ * padding, values in range; an SA TLV's own list by the same rules), then
+ * the required set of the type. Fills @msg and returns NICSEC_CTL_OK, or
+ * the status of the first fault; on error @msg keeps the header fields
+ * read so far and, for a fault inside an SA TLV, msg->index = that SA's
+ * position (0-based) with NICSEC_CTL_F(INDEX) in msg->present; nothing
+ * else.
  */
 int nicsec_ctl_parse(const uint8_t *buf, size_t len, struct nicsec_ctl_msg *msg);
+
+/* Bytes SA TLV @sa takes in a body (header, its TLVs, padding); 0 if the
+ * codec cannot express it. A sender packs an INSTALL with this. */
+size_t nicsec_ctl_sa_wire_len(const struct nicsec_ctl_sa *sa);
 
 /* Header-only checks a receiver can make before authenticating: length
  * bounds (E_MALFORMED, E_TOO_BIG) and magic (E_AUTH). */
@@ -129,6 +160,7 @@ int nicsec_ctl_open_msg(const uint8_t *in, size_t len, const uint8_t *key,
 			struct nicsec_ctl_msg *msg);
 
 void nicsec_ctl_msg_wipe(struct nicsec_ctl_msg *msg);
+void nicsec_ctl_sa_wipe(struct nicsec_ctl_sa *sa);
 
 /*
  * Anti-replay state of one sender: the highest counter accepted and a

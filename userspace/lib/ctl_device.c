@@ -16,11 +16,19 @@
 #include "ctl.h"
 #include "keyfile.h"
 
+/* The largest STATUS body: CODE, SA_ID, COUNTERS, DEVINFO, 64 SA_IDS, INDEX. */
+#define STATUS_BODY_MAX	(8 + 8 + 4 + NICSEC_CTL_COUNTERS_LEN + 4 + NICSEC_CTL_DEVINFO_LEN + \
+			 4 + 4 * NICSEC_CTL_MAX_IDS + 8)
+
+/* An answered request: its STATUS body as encoded, sent again on a
+ * retransmission under a new header (new device counter). */
 struct cached_status {
 	bool valid;
 	uint8_t type;
 	uint32_t request_id;
-	struct nicsec_ctl_msg reply;
+	uint32_t code;		/* for the caller's *status */
+	uint16_t len;
+	uint8_t body[STATUS_BODY_MAX];
 };
 
 struct sender {
@@ -143,23 +151,50 @@ static int drop(struct nicsec_ctl_dev *dev, int why, int *status)
 	return why < 0 ? why : 0;
 }
 
-/* Seal @reply (code and optional TLVs set) as the STATUS of @req. */
+/*
+ * Seal the STATUS of @req: @reply (code and optional TLVs set) encoded, or
+ * with @cached the body answered before. With @keep, the body is stored
+ * there for retransmissions.
+ */
 static int answer(struct nicsec_ctl_dev *dev, const struct nicsec_ctl_msg *req,
-		  struct nicsec_ctl_msg *reply, uint8_t *out, size_t cap, int *status)
+		  struct nicsec_ctl_msg *reply, struct cached_status *cached, bool keep,
+		  uint8_t *out, size_t cap, int *status)
 {
+	uint8_t plain[NICSEC_CTL_HDR_LEN + STATUS_BODY_MAX];
+	int len;
+
 	reply->version = NICSEC_CTL_VERSION;
 	reply->type = NICSEC_CTL_STATUS;
 	reply->flags = 0;
 	reply->request_id = req->request_id;
 	reply->sender_id = NICSEC_CTL_DEVICE_ID;
 	reply->counter = dev->counter++;
-	reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_CODE);
-	/* a callback may only add what a STATUS carries */
-	reply->present &= nicsec_ctl_allowed(NICSEC_CTL_STATUS);
+	if (cached && !keep) {
+		/* a retransmission: the header is new, the body as before */
+		reply->present = 0;
+		reply->n_sa = 0;
+		len = nicsec_ctl_encode(reply, plain, sizeof(plain));
+		if (len != NICSEC_CTL_HDR_LEN)
+			return -EINVAL;
+		memcpy(plain + len, cached->body, cached->len);
+		len += cached->len;
+	} else {
+		reply->present |= NICSEC_CTL_F(NICSEC_CTL_T_CODE);
+		/* a callback may only add what a STATUS carries */
+		reply->present &= nicsec_ctl_allowed(NICSEC_CTL_STATUS);
+		reply->n_sa = 0;
+		len = nicsec_ctl_encode(reply, plain, sizeof(plain));
+		if (len < 0)
+			return len;
+		if (keep) {
+			cached->len = (uint16_t)(len - NICSEC_CTL_HDR_LEN);
+			memcpy(cached->body, plain + NICSEC_CTL_HDR_LEN, cached->len);
+		}
+	}
 	if (status)
 		*status = (int)reply->code;
 	dev->stats.replies++;
-	return nicsec_ctl_seal(reply, dev->key, out, cap);
+	return nicsec_ctl_seal_raw(plain, (size_t)len, dev->key, out, cap);
 }
 
 int nicsec_ctl_dev_handle(struct nicsec_ctl_dev *dev, const uint8_t *in,
@@ -201,15 +236,18 @@ int nicsec_ctl_dev_handle(struct nicsec_ctl_dev *dev, const uint8_t *in,
 	if (!s)
 		err = NICSEC_CTL_E_NO_SPACE;
 	if (err) {
+		/* a fault inside an SA TLV names the SA */
 		reply.code = (uint32_t)err;
-		ret = answer(dev, &req, &reply, out, cap, status);
+		reply.present = req.present & NICSEC_CTL_F(NICSEC_CTL_T_INDEX);
+		reply.index = req.index;
+		ret = answer(dev, &req, &reply, NULL, false, out, cap, status);
 		goto out;
 	}
 	c = cache_find(s, &req);
 	if (c) {
 		dev->stats.retransmits++;
-		reply = c->reply;
-		ret = answer(dev, &req, &reply, out, cap, status);
+		reply.code = c->code;
+		ret = answer(dev, &req, &reply, c, false, out, cap, status);
 		goto out;
 	}
 	/*
@@ -227,8 +265,8 @@ int nicsec_ctl_dev_handle(struct nicsec_ctl_dev *dev, const uint8_t *in,
 	c->valid = true;
 	c->type = req.type;
 	c->request_id = req.request_id;
-	c->reply = reply;
-	ret = answer(dev, &req, &reply, out, cap, status);
+	c->code = reply.code;
+	ret = answer(dev, &req, &reply, c, true, out, cap, status);
 out:
 	nicsec_ctl_msg_wipe(&req);
 	return ret;

@@ -24,10 +24,11 @@ static const char *const status_text[NICSEC_CTL_STATUS_MAX] = {
 	[NICSEC_CTL_E_AUTH]		= "message failed authentication (wrong enrollment key or tampered)",
 	[NICSEC_CTL_E_REPLAY]		= "replayed or too old message counter",
 	[NICSEC_CTL_E_NO_SA]		= "no such SA on the device",
-	[NICSEC_CTL_E_EXISTS]		= "an SA with this SPI and direction is already installed",
-	[NICSEC_CTL_E_NO_SPACE]		= "device is out of room (SA table or sender table full)",
+	[NICSEC_CTL_E_EXISTS]		= "an inbound SA with this SPI is already installed for that address",
+	[NICSEC_CTL_E_NO_SPACE]		= "device is out of room (SA table, the tenant's quota or the sender table full)",
 	[NICSEC_CTL_E_DEVICE]		= "the device failed to apply the request (engine or tables)",
 	[NICSEC_CTL_E_SENDER]		= "sender id 0 is reserved for the device",
+	[NICSEC_CTL_E_DENIED]		= "a local address of the SA is not the tenant's",
 };
 
 const char *nicsec_ctl_strerror(int err)

@@ -5,7 +5,7 @@
 #include <arpa/inet.h>
 #include "ctl_sadb.h"
 
-int nicsec_ctl_to_sa(const struct nicsec_ctl_msg *req, struct nicsec_sa *sa,
+int nicsec_ctl_to_sa(const struct nicsec_ctl_sa *req, struct nicsec_sa *sa,
 		     struct nicsec_flow *flow)
 {
 	const struct nicsec_ctl_flow *f = &req->flow;
@@ -13,8 +13,7 @@ int nicsec_ctl_to_sa(const struct nicsec_ctl_msg *req, struct nicsec_sa *sa,
 
 	memset(sa, 0, sizeof(*sa));
 	memset(flow, 0, sizeof(*flow));
-	if (req->type != NICSEC_CTL_INSTALL ||
-	    (req->dir != NICSEC_CTL_DIR_OUT && req->dir != NICSEC_CTL_DIR_IN) ||
+	if ((req->dir != NICSEC_CTL_DIR_OUT && req->dir != NICSEC_CTL_DIR_IN) ||
 	    (f->ntuple != 2 && f->ntuple != 5))
 		return NICSEC_CTL_E_VALUE;
 	sa->flags = out ? NICSEC_SA_OUT : NICSEC_SA_IN;

@@ -45,6 +45,16 @@ int sadb_open(struct nicsec_sadb *db, const char *dir)
 		err = -errno;
 		goto fail;
 	}
+	{
+		struct bpf_map_info mi = {};
+		__u32 len = sizeof(mi);
+
+		if (bpf_obj_get_info_by_fd(db->sa_fd, &mi, &len)) {
+			err = -errno;
+			goto fail;
+		}
+		db->max_sas = mi.max_entries;
+	}
 	/* the bpf engine's key slots (crypto contexts as kptrs) */
 	if (db->info.engine == NICSEC_ENGINE_ID_BPF) {
 		db->slots_fd = open_pin(dir, "gcm_slots");
@@ -77,7 +87,7 @@ void sadb_close(struct nicsec_sadb *db)
 
 int sadb_get(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa *sa)
 {
-	if (id >= NICSEC_MAX_SA)
+	if (id >= db->max_sas)
 		return -ERANGE;
 	if (bpf_map_lookup_elem(db->sa_fd, &id, sa))
 		return -errno;
@@ -109,16 +119,17 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 	struct nicsec_sa cur, entry = *sa, none = {};
 	int err;
 
-	if (id >= NICSEC_MAX_SA)
+	struct nicsec_spi_key skey = { .spi = sa->spi, .daddr = sa->local_addr };
+
+	if (id >= db->max_sas)
 		return -ERANGE;
 	if (!sadb_get(db, id, &cur))
 		return -EEXIST;
 	if (!!(sa->flags & NICSEC_SA_OUT) == !!(sa->flags & NICSEC_SA_IN))
 		return -EINVAL;		/* exactly one direction */
-	if ((sa->flags & NICSEC_SA_OUT) && !flow)
+	if ((sa->flags & NICSEC_SA_OUT) && (!flow || flow->port != sa->port))
 		return -EINVAL;
-	if ((sa->flags & NICSEC_SA_IN) &&
-	    !bpf_map_lookup_elem(db->spi_fd, &sa->spi, &cur.flags))
+	if ((sa->flags & NICSEC_SA_IN) && sadb_spi_used(db, sa->spi, sa->local_addr))
 		return -EADDRINUSE;	/* that SPI belongs to another SA */
 
 	err = nicsec_key_set(db->info.engine, db->slots_fd, id, key, key_len, salt);
@@ -133,7 +144,7 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 		goto undo_key;
 	}
 	if (sa->flags & NICSEC_SA_IN)
-		err = bpf_map_update_elem(db->spi_fd, &sa->spi, &id, BPF_NOEXIST);
+		err = bpf_map_update_elem(db->spi_fd, &skey, &id, BPF_NOEXIST);
 	else
 		err = bpf_map_update_elem(db->flow_fd, flow, &id, BPF_ANY);
 	if (err) {
@@ -148,40 +159,83 @@ undo_key:
 	return err;
 }
 
-/* Remove every outbound flow entry that points at @id. */
-static void flows_del(struct nicsec_sadb *db, uint32_t id)
+int sadb_flow_lookup(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t *id)
 {
-	struct nicsec_flow key, next;
-	uint32_t val;
-	int have = 0;
-
-	while (!bpf_map_get_next_key(db->flow_fd, have ? &key : NULL, &next)) {
-		if (!bpf_map_lookup_elem(db->flow_fd, &next, &val) && val == id) {
-			bpf_map_delete_elem(db->flow_fd, &next);
-			have = 0;	/* restart: deletion moves the iteration */
-			continue;
-		}
-		key = next;
-		have = 1;
-	}
+	return bpf_map_lookup_elem(db->flow_fd, flow, id) ? -errno : 0;
 }
 
-int sadb_del(struct nicsec_sadb *db, uint32_t id)
+int sadb_flow_point(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t id)
+{
+	return bpf_map_update_elem(db->flow_fd, flow, &id, BPF_ANY) ? -errno : 0;
+}
+
+int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr)
+{
+	struct nicsec_spi_key skey = { .spi = spi, .daddr = daddr };
+	uint32_t id;
+
+	return !bpf_map_lookup_elem(db->spi_fd, &skey, &id);
+}
+
+int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow)
 {
 	struct nicsec_sa sa, none = {};
+	uint32_t cur;
 	int err;
 
 	err = sadb_get(db, id, &sa);
 	if (err)
 		return err;
-	if (sa.flags & NICSEC_SA_IN)
-		bpf_map_delete_elem(db->spi_fd, &sa.spi);
-	else
-		flows_del(db, id);
+	if (sa.flags & NICSEC_SA_IN) {
+		struct nicsec_spi_key skey = { .spi = sa.spi, .daddr = sa.local_addr };
+
+		bpf_map_delete_elem(db->spi_fd, &skey);
+	} else if (flow && !bpf_map_lookup_elem(db->flow_fd, flow, &cur) && cur == id) {
+		bpf_map_delete_elem(db->flow_fd, flow);
+	}
 	if (bpf_map_update_elem(db->sa_fd, &id, &none, 0))
 		return -errno;
 	err = nicsec_key_clear(db->info.engine, db->slots_fd, id);
 	return err == -ENOENT ? 0 : err;
+}
+
+int sadb_walk(struct nicsec_sadb *db,
+	      int (*fn)(void *arg, uint32_t id, const struct nicsec_sa *sa), void *arg)
+{
+	enum { BATCH = 4096 };
+	uint32_t *keys = calloc(BATCH, sizeof(*keys)), out_batch = 0, i, n;
+	struct nicsec_sa *vals = calloc(BATCH, sizeof(*vals));
+	void *in = NULL;
+	int err = 0, ret;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+
+		n = BATCH;
+		ret = bpf_map_lookup_batch(db->sa_fd, in, &out_batch, keys, vals, &n, &o);
+		if (ret && errno != ENOENT) {
+			err = -errno;
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			if (!(vals[i].flags & NICSEC_SA_VALID))
+				continue;
+			err = fn(arg, keys[i], &vals[i]);
+			if (err)
+				goto out;
+		}
+		if (ret)		/* ENOENT: that was the last batch */
+			break;
+		in = &out_batch;
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
 }
 
 int sadb_stats(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa_stats *st)

@@ -15,6 +15,7 @@ struct nicsec_sadb {
 	int sa_fd, flow_fd, spi_fd, replay_fd, stats_fd, info_fd, drop_fd, port_fd;
 	int slots_fd;		/* bpf engine: gcm_slots, else -1 */
 	struct nicsec_dev_info info;
+	uint32_t max_sas;	/* ids are 0..max_sas-1 (sa_table's size) */
 };
 
 /* Open the maps pinned under @dir. Returns 0 or -errno; on error nothing
@@ -24,17 +25,39 @@ void sadb_close(struct nicsec_sadb *db);
 
 /*
  * Install SA @id: key into the engine, SA entry, fresh replay window and
- * counters, then the lookup entries (SPI for inbound; @flow for outbound),
- * last, so that packets find the SA only once it is complete. @key is
- * 16/32 bytes and @salt 4 bytes. Returns 0 or -errno; -EEXIST if @id is in
- * use, and undoes what it did on failure.
+ * counters, then the lookup entry (SPI and local address for inbound;
+ * @flow for outbound, replacing the flow's previous SA), last, so that
+ * packets find the SA only once it is complete. @key is 16/32 bytes and
+ * @salt 4 bytes. Returns 0 or -errno; -EEXIST if @id is in use,
+ * -EADDRINUSE if an inbound SA has that SPI for that address; undoes what
+ * it did on failure. The caller picks a free @id (devd keeps the table).
  */
 int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 	     const struct nicsec_flow *flow, const uint8_t *key, uint32_t key_len,
 	     const uint8_t *salt);
 
-/* Remove SA @id: lookup entries first, then the SA, then its key. */
-int sadb_del(struct nicsec_sadb *db, uint32_t id);
+/*
+ * Remove SA @id: its lookup entry first (inbound: its SPI; outbound: @flow,
+ * the flow it was installed with, if that still points at @id: a rekey
+ * moves a flow to the new SA), then the SA, then its key.
+ */
+int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow);
+
+/* The SA outbound @flow points at (0), or -ENOENT. */
+int sadb_flow_lookup(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t *id);
+/* Point outbound @flow at SA @id. */
+int sadb_flow_point(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t id);
+
+/* Is an inbound SA installed for @spi (network order) at @daddr? */
+int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr);
+
+/*
+ * Call @fn for every valid SA, in id order, reading the table in batches
+ * (a million SAs in a few calls); stops at the first non-zero return and
+ * returns it, or 0, or -errno.
+ */
+int sadb_walk(struct nicsec_sadb *db,
+	      int (*fn)(void *arg, uint32_t id, const struct nicsec_sa *sa), void *arg);
 
 /* Read SA @id; -ENOENT if not valid. */
 int sadb_get(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa *sa);
