@@ -15,6 +15,14 @@
 #   vm0 --- nhost [br0] nwire --- shost [XDP]   [XDP] swire --- cli0
 #   1400    1400        1400      1400              1500        1500
 #
+# Several VMs (adapter mode, tb_up ... N with N >= 2): each VM is a tenant
+# of the device on its own host port, as a SmartNIC gives each VM a
+# virtual function; VM k is namespace PREFIXvmk at 10.77.0.(2k-1):
+#
+#   ns vm1  vm0 10.77.0.1 --- nhost1 [XDP] \
+#   ns vm2  vm0 10.77.0.3 --- nhost2 [XDP] -- ns nic -- [XDP] nwire --- cli0
+#   ...                                                        10.77.0.2
+#
 # The host side runs at MTU 1400 so that a full-size packet still fits on
 # the 1500-byte wire once ESP-in-UDP adds its 62-65 bytes.
 #
@@ -60,11 +68,17 @@ tb_link()	# NA A MTU_A NB B MTU_B
 	ip -n "$4" link set "$5" up
 }
 
+# The namespace, host port and address of VM k (1..TB_VMS).
+tb_vm_ns()	{ [ "$TB_VMS" = 1 ] && echo "$TB_VM" || echo "${TB_PREFIX}vm$1"; }
+tb_vm_port()	{ [ "$TB_VMS" = 1 ] && echo nhost || echo "nhost$1"; }
+tb_vm_addr()	{ echo "10.77.0.$((2 * $1 - 1))"; }
+
 tb_save()
 {
 	cat > "$TB_RUN/env" <<EOT
 TB_PREFIX=$TB_PREFIX
 TB_MODE=$TB_MODE
+TB_VMS=$TB_VMS
 TB_RUN=$TB_RUN
 TB_BPFFS=$TB_BPFFS
 TB_VM=$TB_VM
@@ -85,17 +99,30 @@ tb_load()	# PREFIX
 	. "/run/nicsec/$1/env"
 }
 
-tb_up()		# adapter|switch PREFIX
+tb_up()		# adapter|switch PREFIX [VMS]
 {
+	local k ns
 	TB_MODE=$1
 	TB_PREFIX=$2
+	TB_VMS=${3:-1}
 	TB_RUN=/run/nicsec/$TB_PREFIX
 	TB_BPFFS=$TB_RUN/bpffs
 	TB_VM=${TB_PREFIX}vm
 	TB_CLI=${TB_PREFIX}cli
 	TB_NIC=${TB_PREFIX}nic
 	TB_SW= TB_DEV= TB_DEV_HOST= TB_DEV_WIRE=
-	TB_NAMESPACES="$TB_VM $TB_NIC $TB_CLI"
+	case $TB_VMS in
+	''|*[!0-9]*|0) echo "testbed: --vms takes 1..64" >&2; return 2 ;;
+	esac
+	if [ "$TB_VMS" -gt 64 ] || { [ "$TB_VMS" -gt 1 ] && [ "$TB_MODE" != adapter ]; }; then
+		echo "testbed: --vms 2..64 builds adapter mode only (one host port per VM)" >&2
+		return 2
+	fi
+	[ "$TB_VMS" = 1 ] || TB_VM=${TB_PREFIX}vm1
+	TB_NAMESPACES="$TB_NIC $TB_CLI"
+	for k in $(seq "$TB_VMS" -1 1); do
+		TB_NAMESPACES="$(tb_vm_ns "$k") $TB_NAMESPACES"
+	done
 	case $TB_MODE in
 	adapter) ;;
 	switch)	TB_SW=${TB_PREFIX}sw
@@ -115,12 +142,17 @@ tb_up()		# adapter|switch PREFIX
 	for ns in $TB_NAMESPACES; do
 		tb_ns_add "$ns" || return 1
 	done
-	tb_link "$TB_VM" vm0 $TB_HOST_MTU "$TB_NIC" nhost $TB_HOST_MTU || return 1
 	if [ "$TB_MODE" = adapter ]; then
-		tb_link "$TB_NIC" nwire $TB_WIRE_MTU "$TB_CLI" cli0 $TB_WIRE_MTU || return 1
 		TB_DEV=$TB_NIC TB_DEV_HOST=nhost TB_DEV_WIRE=nwire
+		for k in $(seq "$TB_VMS"); do
+			tb_link "$(tb_vm_ns "$k")" vm0 $TB_HOST_MTU "$TB_NIC" "$(tb_vm_port "$k")" \
+				$TB_HOST_MTU || return 1
+		done
+		tb_link "$TB_NIC" nwire $TB_WIRE_MTU "$TB_CLI" cli0 $TB_WIRE_MTU || return 1
+		[ "$TB_VMS" = 1 ] || TB_DEV_HOST=
 		TB_DEV_HOST_PEER="$TB_VM vm0" TB_DEV_WIRE_PEER="$TB_CLI cli0"
 	else
+		tb_link "$TB_VM" vm0 $TB_HOST_MTU "$TB_NIC" nhost $TB_HOST_MTU || return 1
 		tb_link "$TB_NIC" nwire $TB_HOST_MTU "$TB_SW" shost $TB_HOST_MTU || return 1
 		tb_link "$TB_SW" swire $TB_WIRE_MTU "$TB_CLI" cli0 $TB_WIRE_MTU || return 1
 		ip -n "$TB_NIC" link add br0 mtu $TB_HOST_MTU type bridge &&
@@ -134,16 +166,26 @@ tb_up()		# adapter|switch PREFIX
 	# through its NAPI, which veth enables for XDP or for GRO; frames the
 	# device sends back with XDP_TX (ARP replies, ICMP) only reach a peer
 	# that runs an XDP program, so the host side gets a pass-through one.
-	ip netns exec ${TB_DEV_HOST_PEER% *} ethtool -K ${TB_DEV_HOST_PEER#* } gro on >/dev/null &&
 	ip netns exec ${TB_DEV_WIRE_PEER% *} ethtool -K ${TB_DEV_WIRE_PEER#* } gro on >/dev/null ||
 		return 1
-	tb_xdp_attach ${TB_DEV_HOST_PEER% *} ${TB_DEV_HOST_PEER#* } xdp_pass || return 1
+	if [ "$TB_MODE" = switch ]; then
+		ip netns exec ${TB_DEV_HOST_PEER% *} ethtool -K ${TB_DEV_HOST_PEER#* } gro on \
+			>/dev/null &&
+		tb_xdp_attach ${TB_DEV_HOST_PEER% *} ${TB_DEV_HOST_PEER#* } xdp_pass || return 1
+	fi
 	# Real checksums from the endpoints (veth TX offload leaves them
 	# partial), so receivers verify what the device forwards.
-	ip netns exec "$TB_VM" ethtool -K vm0 tx off >/dev/null &&
 	ip netns exec "$TB_CLI" ethtool -K cli0 tx off >/dev/null || return 1
-	ip -n "$TB_VM" addr add $TB_VM_ADDR/24 dev vm0 &&
 	ip -n "$TB_CLI" addr add $TB_CLI_ADDR/24 dev cli0 || return 1
+	for k in $(seq "$TB_VMS"); do
+		ns=$(tb_vm_ns "$k")
+		if [ "$TB_MODE" = adapter ]; then
+			ip netns exec "$ns" ethtool -K vm0 gro on >/dev/null &&
+			tb_xdp_attach "$ns" vm0 xdp_pass || return 1
+		fi
+		ip netns exec "$ns" ethtool -K vm0 tx off >/dev/null &&
+		ip -n "$ns" addr add "$(tb_vm_addr "$k")/24" dev vm0 || return 1
+	done
 	tb_save
 }
 
@@ -158,10 +200,12 @@ tb_xdp_attach()	# NS IF NAME
 }
 
 # Start nicsec-devd on the device's ports; waits until its maps are pinned.
+# With one VM its host port is the "default" tenant (--host); with several
+# the VMs become tenants afterwards (tb_tenants_add).
 tb_device_start()	# [extra nicsec-devd options]
 {
 	local pid
-	ip netns exec "$TB_DEV" "$TB_BIN/nicsec-devd" --host "$TB_DEV_HOST" \
+	ip netns exec "$TB_DEV" "$TB_BIN/nicsec-devd" ${TB_DEV_HOST:+--host "$TB_DEV_HOST"} \
 		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" --sock "$TB_RUN/devd.sock" \
 		--engine "$TB_ENGINE" --max-sas "$TB_MAX_SAS" "$@" > "$TB_RUN/devd.log" 2>&1 &
 	pid=$!
@@ -172,6 +216,18 @@ tb_device_start()	# [extra nicsec-devd options]
 		cat "$TB_RUN/devd.log" >&2
 		return 1
 	fi
+}
+
+# Every VM of a several-VM test bed a tenant: vmK on nhostK, owning its
+# address, its agent's enrollment key in $TB_RUN/vmK.key.
+tb_tenants_add()	# [QUOTA]
+{
+	local k
+	for k in $(seq "$TB_VMS"); do
+		"$TB_BIN/nicsec" -d "$TB_BPFFS/dev" tenant add "vm$k" dev "nhost$k" \
+			enroll "$TB_RUN/vm$k.key" addr "$(tb_vm_addr "$k")/32" \
+			${1:+quota "$1"} || return 1
+	done
 }
 
 tb_device_stop()
@@ -226,7 +282,8 @@ tb_status()
 	done
 	pid=$(cat "$TB_RUN/devd.pid" 2>/dev/null)
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		echo "  nicsec-devd: running (pid $pid) in $TB_DEV on $TB_DEV_HOST/$TB_DEV_WIRE"
+		echo "  nicsec-devd: running (pid $pid) in $TB_DEV, wire port $TB_DEV_WIRE"
+		"$TB_BIN/nicsec" -d "$TB_BPFFS/dev" tenant show | sed 's/^/    /'
 		"$TB_BIN/nicsec" -d "$TB_BPFFS/dev" port show | sed 's/^/    /'
 	else
 		echo "  nicsec-devd: not running"

@@ -133,6 +133,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ctlload: %s\n", nicsec_ctl_strerror(err));
 		return 1;
 	}
+	{
+		/* no more per INSTALL than fit one datagram (15 of these) */
+		unsigned long fit;
+
+		sa_make(&sa[0], 0, src, 0);
+		fit = NICSEC_CTL_INSTALL_ROOM / nicsec_ctl_sa_wire_len(&sa[0]);
+		OPENSSL_cleanse(sa, sizeof(sa));
+		if (batch > fit) {
+			fprintf(stderr, "ctlload: %lu SAs per INSTALL (%lu do not fit a datagram)\n",
+				fit, batch);
+			batch = fit;
+		}
+	}
 	reqs = (n + batch - 1) / batch;
 	lat = calloc(reqs, sizeof(*lat));
 	if (!lat)

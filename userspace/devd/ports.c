@@ -232,6 +232,13 @@ int devd_dev_open(struct devd_dev *d, const char *bpffs)
 		log_err("opening the SA tables under %s: %s", d->pin_dir, strerror(-err));
 		goto fail;
 	}
+	/* the first install should not wait for the key programs' verifier */
+	err = nicsec_key_prepare(d->engine->id, d->db.slots_fd);
+	if (err) {
+		log_err("loading the %s engine's key programs: %s", d->engine->name,
+			strerror(-err));
+		goto fail;
+	}
 	log_info("attached nic_wire to %s (ifindex %d), %s mode, wire MTU %u, engine %s, "
 		 "tables for %u SAs", d->wire_ifname, d->wire_ifindex,
 		 d->generic ? "generic" : "native", d->wire_mtu, d->engine->name, d->max_sas);

@@ -174,6 +174,18 @@ out:
 	return err;
 }
 
+int nicsec_key_prepare(unsigned int engine, int slots_fd)
+{
+	switch (engine) {
+	case NICSEC_ENGINE_ID_KMOD:
+		return kmod_keyset() ? 0 : -errno;
+	case NICSEC_ENGINE_ID_BPF:
+		return bpf_keyset_open(slots_fd, NICSEC_BPF_AES_DEFAULT) ? 0 : -errno;
+	default:
+		return 0;
+	}
+}
+
 int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
 		   const uint8_t *key, uint32_t key_len,
 		   const uint8_t salt[NICSEC_SALT_LEN])

@@ -24,6 +24,9 @@
 int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
 		   const uint8_t *key, uint32_t key_len,
 		   const uint8_t salt[NICSEC_SALT_LEN]);
+/* Load and verify @engine's key-commit programs now (they are kept for
+ * the process), so that the first key set is as quick as the others. */
+int nicsec_key_prepare(unsigned int engine, int slots_fd);
 /* Wipe and empty @slot; -ENOENT if it was empty. */
 int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot);
 
