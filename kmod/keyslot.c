@@ -10,8 +10,9 @@
  * together. Writers (set, clear, resize) run in process context under
  * nicsec_keyslot_lock; readers (seal, open from XDP) look the table and
  * then a slot up under RCU. A replaced or cleared key is unpublished, then
- * freed after a grace period, so a packet in flight finishes with the key
- * it started with. A resize copies the key pointers into a new array,
+ * freed after a grace period (queue_rcu_work: the caller does not wait,
+ * so clearing a million keys takes seconds, not a million grace periods),
+ * so a packet in flight finishes with the key it started with. A resize copies the key pointers into a new array,
  * publishes it and frees the old array after a grace period: keys below
  * the new size are the same objects before and after, never missing.
  * Nothing returns key bytes: the transform holds them, and the crypto API
@@ -28,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include "nicsec.h"
 #include "uapi/nicsec.h"
 
@@ -37,7 +39,7 @@
 struct nicsec_key {
 	struct crypto_aead *tfm;
 	u8 salt[NICSEC_SALT_LEN];
-	struct rcu_head rcu;
+	struct rcu_work free_work;	/* freed after a grace period */
 };
 
 /*
@@ -52,11 +54,25 @@ struct nicsec_slot_table {
 /* NULL only before init and after exit. */
 static struct nicsec_slot_table __rcu *nicsec_table;
 static DEFINE_MUTEX(nicsec_keyslot_lock);
+/* frees unpublished keys in process context (freeing a transform may sleep) */
+static struct workqueue_struct *nicsec_key_wq;
 
 static void nicsec_key_destroy(struct nicsec_key *k)
 {
 	nicsec_aead_free(k->tfm);
 	kfree_sensitive(k);		/* wipes the salt */
+}
+
+static void nicsec_key_free_work(struct work_struct *w)
+{
+	nicsec_key_destroy(container_of(to_rcu_work(w), struct nicsec_key, free_work));
+}
+
+/* @k is unpublished: free it once no reader can hold it any more. */
+static void nicsec_key_retire(struct nicsec_key *k)
+{
+	INIT_RCU_WORK(&k->free_work, nicsec_key_free_work);
+	queue_rcu_work(nicsec_key_wq, &k->free_work);
 }
 
 /* An empty table of @nr slots: pointers only, zeroed. May sleep. */
@@ -84,9 +100,15 @@ int nicsec_keyslot_init(unsigned int nr_slots)
 
 	if (!nr_slots || nr_slots > NICSEC_INIT_SLOTS_MAX)
 		return -EINVAL;
-	t = nicsec_table_alloc(nr_slots);
-	if (!t)
+	nicsec_key_wq = alloc_workqueue("nicsec_keyfree", WQ_UNBOUND, 0);
+	if (!nicsec_key_wq)
 		return -ENOMEM;
+	t = nicsec_table_alloc(nr_slots);
+	if (!t) {
+		destroy_workqueue(nicsec_key_wq);
+		nicsec_key_wq = NULL;
+		return -ENOMEM;
+	}
 	mutex_lock(&nicsec_keyslot_lock);
 	rcu_assign_pointer(nicsec_table, t);
 	mutex_unlock(&nicsec_keyslot_lock);
@@ -155,10 +177,8 @@ int nicsec_keyslot_set(u32 slot, const u8 *key, u32 keylen,
 		nicsec_key_destroy(k);
 		return PTR_ERR(old);
 	}
-	if (old) {
-		synchronize_rcu();	/* no packet uses the old key any more */
-		nicsec_key_destroy(old);
-	}
+	if (old)
+		nicsec_key_retire(old);	/* packets using it finish first */
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_set, NICSEC);
@@ -175,8 +195,7 @@ int nicsec_keyslot_clear(u32 slot)
 		return PTR_ERR(old);
 	if (!old)
 		return -ENOENT;
-	synchronize_rcu();
-	nicsec_key_destroy(old);
+	nicsec_key_retire(old);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(nicsec_keyslot_clear, NICSEC);
@@ -253,6 +272,12 @@ void nicsec_keyslot_exit(void)
 	t = nicsec_table_locked();
 	RCU_INIT_POINTER(nicsec_table, NULL);
 	mutex_unlock(&nicsec_keyslot_lock);
+	if (nicsec_key_wq) {
+		/* keys cleared before: their grace periods end, their frees run */
+		rcu_barrier();
+		destroy_workqueue(nicsec_key_wq);	/* drains it */
+		nicsec_key_wq = NULL;
+	}
 	if (!t)
 		return;
 	/* one grace period for the whole table: no reader can reach a key */

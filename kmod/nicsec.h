@@ -78,7 +78,11 @@ int nicsec_keyslot_resize(u32 nr);
  */
 int nicsec_keyslot_set(u32 slot, const u8 *key, u32 keylen,
 		       const u8 salt[NICSEC_SALT_LEN]);
-/* Wipe and empty @slot. Returns 0, -ERANGE, or -ENOENT if it was empty. */
+/*
+ * Empty @slot at once; its key (transform and salt) is wiped and freed
+ * after a grace period, without the caller waiting for it (a replaced key
+ * likewise). Returns 0, -ERANGE, or -ENOENT if it was empty.
+ */
 int nicsec_keyslot_clear(u32 slot);
 /*
  * Seal/open with the key in @slot and nonce = slot salt || @iv; same
