@@ -26,7 +26,7 @@ static __always_inline int host_drop(struct nicsec_port_stats *st, __u32 port,
 {
 	count_drop(st, port, reason);
 	if (ss)
-		ss->other_drop++;
+		__sync_fetch_and_add(&ss->other_drop, 1);
 	return XDP_DROP;
 }
 
@@ -158,11 +158,14 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	__u64 seq;
 	__u8 *p, tos;
 
-	ss = bpf_map_lookup_elem(&sa_stats, &id);
+	/* every per-SA load first, so that their cache misses overlap */
+	engine_touch(id);
 	sa = bpf_map_lookup_elem(&sa_table, &id);
+	if (!sa)
+		return host_drop(st, port, NICSEC_DROP_NO_SA, NULL);
+	ss = &sa->st;
 	/* the flow is the tenant's, and so must its SA be */
-	if (!sa || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT) ||
-	    sa->port != port)
+	if (!(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT) || sa->port != port)
 		return host_drop(st, port, NICSEC_DROP_NO_SA, ss);
 
 	inner = data + 14;
@@ -259,8 +262,8 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 
 	if (engine_seal(ctx, ESP_OUT_OFF, ct_len, id))
 		return host_drop(st, port, NICSEC_DROP_ENGINE, ss);
-	ss->packets++;
-	ss->bytes += inner_len;
+	__sync_fetch_and_add(&ss->packets, 1);
+	__sync_fetch_and_add(&ss->bytes, inner_len);
 	st->sealed++;
 	return port_forward(ctx, st, NICSEC_PORT_WIRE);
 }

@@ -28,11 +28,11 @@ static __always_inline int wire_drop(struct nicsec_port_stats *st, __u32 reason,
 	count_drop(st, NICSEC_PORT_WIRE, reason);
 	if (ss) {
 		if (reason == NICSEC_DROP_AUTH)
-			ss->auth_fail++;
+			__sync_fetch_and_add(&ss->auth_fail, 1);
 		else if (reason == NICSEC_DROP_REPLAY)
-			ss->replay++;
+			__sync_fetch_and_add(&ss->replay, 1);
 		else
-			ss->other_drop++;
+			__sync_fetch_and_add(&ss->other_drop, 1);
 	}
 	return XDP_DROP;
 }
@@ -93,10 +93,13 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	if (!idp)
 		return wire_drop(st, NICSEC_DROP_NO_SA, NULL);
 	id = *idp;
+	engine_touch(id);
 	sa = bpf_map_lookup_elem(&sa_table, &id);
 	rp = bpf_map_lookup_elem(&sa_replay, &id);
-	ss = bpf_map_lookup_elem(&sa_stats, &id);
-	if (!sa || !rp || !ss || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_IN) ||
+	if (!sa)
+		return wire_drop(st, NICSEC_DROP_NO_SA, NULL);
+	ss = &sa->st;
+	if (!rp || !(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_IN) ||
 	    sa->port < NICSEC_PORT_HOST1 || sa->port >= NICSEC_PORT_MAX)
 		return wire_drop(st, NICSEC_DROP_NO_SA, ss);
 	if (ip->saddr != sa->peer_addr || ip->daddr != sa->local_addr)
@@ -170,8 +173,8 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	if (bpf_xdp_adjust_head(ctx, (int)(esp_off + 8 + ESP_IV_LEN - 14)))
 		return wire_drop(st, NICSEC_DROP_MALFORMED, ss);
 
-	ss->packets++;
-	ss->bytes += inner_len;
+	__sync_fetch_and_add(&ss->packets, 1);
+	__sync_fetch_and_add(&ss->bytes, inner_len);
 	st->opened++;
 	/* to the tenant that owns the SA, and only there */
 	return port_forward(ctx, st, sa->port);

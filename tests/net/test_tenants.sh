@@ -289,7 +289,7 @@ tb_device_stop
 
 # ---- a device sized for a million SAs ------------------------------------------
 TB_MAX_SAS=1000000 tb_device_start --ctl-addr $CTL || { ktap_fail "1M-SA device"; ktap_finish; }
-sizes=$(for m in sa_table sa_replay sa_stats flow_out spi_in gcm_slots; do
+sizes=$(for m in sa_table sa_replay flow_out spi_in gcm_slots; do
 	[ -e "$TB_BPFFS/dev/$m" ] || continue
 	bpftool -j map show pinned "$TB_BPFFS/dev/$m" | jq -r '"\(.name)=\(.max_entries)"'
 done | tr '\n' ' ')

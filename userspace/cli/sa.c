@@ -307,7 +307,7 @@ struct show {
 static int sa_print(void *arg, uint32_t id, const struct nicsec_sa *sa)
 {
 	struct show *sh = arg;
-	struct nicsec_sa_stats st = {};
+	const struct nicsec_sa_stats st = sa->st;
 	int out = !!(sa->flags & NICSEC_SA_OUT);
 	const char *tenant;
 	char spi[16];
@@ -317,7 +317,6 @@ static int sa_print(void *arg, uint32_t id, const struct nicsec_sa *sa)
 		return 0;
 	tenant = sa->port < NICSEC_PORT_MAX && sh->ports[sa->port].tenant[0] ?
 		 sh->ports[sa->port].tenant : "?";
-	sadb_stats(sh->db, id, &st);
 	snprintf(spi, sizeof(spi), "0x%08x", ntohl(sa->spi));
 	print_object_open();
 	print_u64("id", "sa %" PRIu64, id);

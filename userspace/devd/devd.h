@@ -81,7 +81,10 @@ void devd_port_detach(struct devd_dev *d, uint32_t port);
 struct devd_sa_meta {
 	uint16_t port;			/* the owning tenant; 0: id free */
 	uint8_t out;
-	struct nicsec_flow flow;	/* outbound: its lookup key */
+	union {
+		struct nicsec_flow flow;	/* outbound: its lookup key */
+		struct nicsec_spi_key spi;	/* inbound: its lookup key */
+	};
 };
 
 struct devd_sas {
@@ -116,8 +119,10 @@ int devd_sas_install(struct devd_sas *s, const struct devd_sa_new *e, unsigned i
 uint16_t devd_sas_port(const struct devd_sas *s, uint32_t id);
 /* Remove SA @id (the caller checked its owner). Returns 0 or -errno. */
 int devd_sas_del(struct devd_sas *s, uint32_t id);
-/* Remove every SA of @port (0: every SA); returns how many. */
+/* Remove every SA of @port (0: every SA), in map batches; returns how
+ * many. */
 uint32_t devd_sas_flush(struct devd_sas *s, uint16_t port);
+
 uint32_t devd_sas_used(const struct devd_sas *s);
 
 /* ---- tenant.c: tenants, one per host port --------------------------- */

@@ -27,7 +27,7 @@
 
 /* The maps sized by the number of SAs. */
 static const char *const sa_maps[] = {
-	"sa_table", "sa_replay", "sa_stats", "flow_out", "spi_in", "gcm_slots",
+	"sa_table", "sa_replay", "flow_out", "spi_in", "gcm_slots",
 };
 
 static int attach(struct bpf_object *obj, const char *prog, int ifindex, bool generic)

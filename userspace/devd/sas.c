@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ctl_sadb.h"
+#include "keyset.h"
 #include "log.h"
 #include "devd.h"
 
@@ -161,8 +162,12 @@ int devd_sas_install(struct devd_sas *s, const struct devd_sa_new *e, unsigned i
 		}
 		s->meta[id].port = e[i].sa.port;
 		s->meta[id].out = !!(e[i].sa.flags & NICSEC_SA_OUT);
-		if (s->meta[id].out)
+		if (s->meta[id].out) {
 			s->meta[id].flow = e[i].flow;
+		} else {
+			s->meta[id].spi.spi = e[i].sa.spi;
+			s->meta[id].spi.daddr = e[i].sa.local_addr;
+		}
 		ids[i] = id;
 		done++;
 	}
@@ -181,13 +186,49 @@ undo:
 
 uint32_t devd_sas_flush(struct devd_sas *s, uint16_t port)
 {
-	uint32_t id, n = 0;
+	struct nicsec_spi_key *spis = NULL;
+	struct nicsec_flow *flows = NULL;
+	uint32_t id, n = 0, n_spi = 0, n_flow = 0, *ids = NULL;
+	int err;
 
-	for (id = 0; id < s->max; id++) {
-		if (!s->meta[id].port || (port && s->meta[id].port != port))
-			continue;
-		devd_sas_del(s, id);
-		n++;
+	for (id = 0; id < s->max; id++)
+		n += s->meta[id].port && (!port || s->meta[id].port == port);
+	if (!n)
+		return 0;
+	ids = calloc(n, sizeof(*ids));
+	spis = calloc(n, sizeof(*spis));
+	flows = calloc(n, sizeof(*flows));
+	if (!ids || !spis || !flows) {
+		/* no memory for the batches: one by one */
+		free(ids);
+		free(spis);
+		free(flows);
+		for (n = 0, id = 0; id < s->max; id++) {
+			if (s->meta[id].port && (!port || s->meta[id].port == port)) {
+				devd_sas_del(s, id);
+				n++;
+			}
+		}
+		return n;
 	}
+	for (n = 0, id = 0; id < s->max; id++) {
+		const struct devd_sa_meta *m = &s->meta[id];
+
+		if (!m->port || (port && m->port != port))
+			continue;
+		ids[n++] = id;
+		if (m->out)
+			flows[n_flow++] = m->flow;
+		else
+			spis[n_spi++] = m->spi;
+	}
+	err = sadb_del_many(s->db, ids, n, spis, n_spi, flows, n_flow);
+	if (err)
+		log_warn("removing %u SAs: %s", n, strerror(-err));
+	for (id = 0; id < n; id++)
+		put_id(s, ids[id]);
+	free(ids);
+	free(spis);
+	free(flows);
 	return n;
 }

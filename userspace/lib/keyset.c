@@ -2,6 +2,7 @@
 /* Key commits per engine; see keyset.h. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -171,6 +172,49 @@ int nicsec_bpf_key_set(int slots_fd, uint32_t slot, const uint8_t *key,
 		bpf_clear(skel, slot);
 out:
 	nicsec_wipe(&args, sizeof(args));
+	return err;
+}
+
+/* Zero the gcm_slots values at @slots: table and salt wiped, and the
+ * kernel drops the crypto context (an array value's kptr is released
+ * when the value is written). */
+static int bpf_clear_many(int slots_fd, const uint32_t *slots, uint32_t n)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), done = 0, k;
+	void *zero;
+	int err = 0;
+
+	if (bpf_obj_get_info_by_fd(slots_fd, &info, &len))
+		return -errno;
+	zero = calloc(1024, info.value_size);
+	if (!zero)
+		return -ENOMEM;
+	while (done < n && !err) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+
+		k = n - done < 1024 ? n - done : 1024;
+		if (bpf_map_update_batch(slots_fd, slots + done, zero, &k, &o))
+			err = -errno;
+		done += k;
+	}
+	free(zero);
+	return err;
+}
+
+int nicsec_key_clear_many(unsigned int engine, int slots_fd, const uint32_t *slots,
+			  uint32_t n)
+{
+	uint32_t i;
+	int err = 0, e;
+
+	if (engine == NICSEC_ENGINE_ID_BPF)
+		return bpf_clear_many(slots_fd, slots, n);
+	for (i = 0; i < n; i++) {
+		e = nicsec_key_clear(engine, slots_fd, slots[i]);
+		if (e && e != -ENOENT && !err)
+			err = e;
+	}
 	return err;
 }
 

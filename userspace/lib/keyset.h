@@ -29,6 +29,14 @@ int nicsec_key_set(unsigned int engine, int slots_fd, uint32_t slot,
 int nicsec_key_prepare(unsigned int engine, int slots_fd);
 /* Wipe and empty @slot; -ENOENT if it was empty. */
 int nicsec_key_clear(unsigned int engine, int slots_fd, uint32_t slot);
+/*
+ * Wipe and empty the @n slots at @slots (empty ones too), in as few calls
+ * as the engine allows: the bpf engine's slots with map batch updates of
+ * zeros (the kernel releases a slot's crypto context when its value is
+ * written), the module's one by one. Returns 0 or the first -errno.
+ */
+int nicsec_key_clear_many(unsigned int engine, int slots_fd, const uint32_t *slots,
+			  uint32_t n);
 
 /*
  * The kmod engine's slot table (nicsec.ko must be loaded): make it @nr

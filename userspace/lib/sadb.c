@@ -22,11 +22,11 @@ static int open_pin(const char *dir, const char *name)
 int sadb_open(struct nicsec_sadb *db, const char *dir)
 {
 	static const char *const names[] = {
-		"sa_table", "flow_out", "spi_in", "sa_replay", "sa_stats", "dev_info",
+		"sa_table", "flow_out", "spi_in", "sa_replay", "dev_info",
 		"drop_stats", "port_stats",
 	};
 	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->spi_fd, &db->replay_fd,
-		       &db->stats_fd, &db->info_fd, &db->drop_fd, &db->port_fd };
+		       &db->info_fd, &db->drop_fd, &db->port_fd };
 	uint32_t zero = 0;
 	size_t i;
 	int err;
@@ -72,7 +72,7 @@ fail:
 void sadb_close(struct nicsec_sadb *db)
 {
 	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->spi_fd, &db->replay_fd,
-		       &db->stats_fd, &db->info_fd, &db->drop_fd, &db->port_fd };
+		       &db->info_fd, &db->drop_fd, &db->port_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -92,23 +92,6 @@ int sadb_get(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa *sa)
 	if (bpf_map_lookup_elem(db->sa_fd, &id, sa))
 		return -errno;
 	return (sa->flags & NICSEC_SA_VALID) ? 0 : -ENOENT;
-}
-
-/* Zero the per-CPU values of @id in a per-CPU array. */
-static int percpu_zero(int fd, uint32_t id, size_t value_size)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	void *zero;
-	int err;
-
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	zero = calloc((size_t)ncpu, (value_size + 7) & ~(size_t)7);
-	if (!zero)
-		return -ENOMEM;
-	err = bpf_map_update_elem(fd, &id, zero, 0) ? -errno : 0;
-	free(zero);
-	return err;
 }
 
 int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
@@ -137,8 +120,8 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 		return err;
 	entry.flags |= NICSEC_SA_VALID;
 	entry.seq = 0;
+	memset(&entry.st, 0, sizeof(entry.st));
 	if (bpf_map_update_elem(db->replay_fd, &id, &replay, 0) ||
-	    percpu_zero(db->stats_fd, id, sizeof(struct nicsec_sa_stats)) ||
 	    bpf_map_update_elem(db->sa_fd, &id, &entry, 0)) {
 		err = -errno;
 		goto undo_key;
@@ -199,6 +182,59 @@ int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow
 	return err == -ENOENT ? 0 : err;
 }
 
+/* Delete @n keys of @size bytes at @keys in batches; keys already gone
+ * are skipped one by one (a batch stops at the first). */
+static int delete_many(int fd, const void *keys, uint32_t n, size_t size)
+{
+	const uint8_t *k = keys;
+	uint32_t done = 0, c;
+	int err = 0;
+
+	while (done < n) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+
+		c = n - done < 4096 ? n - done : 4096;
+		if (!bpf_map_delete_batch(fd, k + done * size, &c, &o)) {
+			done += c;
+			continue;
+		}
+		if (errno != ENOENT && !err)
+			err = -errno;
+		done += c;		/* those went; the next one did not exist */
+		if (done < n && bpf_map_delete_elem(fd, k + done * size) && errno != ENOENT &&
+		    !err)
+			err = -errno;
+		done++;
+	}
+	return err;
+}
+
+int sadb_del_many(struct nicsec_sadb *db, const uint32_t *ids, uint32_t n,
+		  const struct nicsec_spi_key *spis, uint32_t n_spis,
+		  const struct nicsec_flow *flows, uint32_t n_flows)
+{
+	struct nicsec_sa *none = calloc(4096, sizeof(*none));
+	uint32_t done = 0, c;
+	int err, e;
+
+	if (!none)
+		return -ENOMEM;
+	err = delete_many(db->spi_fd, spis, n_spis, sizeof(*spis));
+	e = delete_many(db->flow_fd, flows, n_flows, sizeof(*flows));
+	err = err ?: e;
+	while (done < n) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+
+		c = n - done < 4096 ? n - done : 4096;
+		if (bpf_map_update_batch(db->sa_fd, ids + done, none, &c, &o) && !err)
+			err = -errno;
+		done += c ? c : 1;
+	}
+	free(none);
+	e = nicsec_key_clear_many(db->info.engine, db->slots_fd, ids, n);
+	return err ?: (e == -EOPNOTSUPP ? 0 : e);
+}
+
 int sadb_walk(struct nicsec_sadb *db,
 	      int (*fn)(void *arg, uint32_t id, const struct nicsec_sa *sa), void *arg)
 {
@@ -240,26 +276,11 @@ out:
 
 int sadb_stats(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa_stats *st)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct nicsec_sa_stats *v;
+	struct nicsec_sa sa;
+	int err = sadb_get(db, id, &sa);
 
-	if (ncpu <= 0)
-		return -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(db->stats_fd, &id, v)) {
-		free(v);
-		return -errno;
-	}
-	memset(st, 0, sizeof(*st));
-	for (i = 0; i < ncpu; i++) {
-		st->packets += v[i].packets;
-		st->bytes += v[i].bytes;
-		st->auth_fail += v[i].auth_fail;
-		st->replay += v[i].replay;
-		st->other_drop += v[i].other_drop;
-	}
-	free(v);
+	if (err)
+		return err;
+	*st = sa.st;
 	return 0;
 }

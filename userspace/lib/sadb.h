@@ -12,7 +12,7 @@
 #include "maps.h"
 
 struct nicsec_sadb {
-	int sa_fd, flow_fd, spi_fd, replay_fd, stats_fd, info_fd, drop_fd, port_fd;
+	int sa_fd, flow_fd, spi_fd, replay_fd, info_fd, drop_fd, port_fd;
 	int slots_fd;		/* bpf engine: gcm_slots, else -1 */
 	struct nicsec_dev_info info;
 	uint32_t max_sas;	/* ids are 0..max_sas-1 (sa_table's size) */
@@ -48,6 +48,17 @@ int sadb_flow_lookup(struct nicsec_sadb *db, const struct nicsec_flow *flow, uin
 /* Point outbound @flow at SA @id. */
 int sadb_flow_point(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t id);
 
+/*
+ * Remove many SAs at once, as sadb_del() each but in map batches: the
+ * lookup entries @spis (inbound SAs' (SPI, local address)) and @flows
+ * (outbound SAs' flows: all of them go, whichever SA they point at), the
+ * SA entries @ids, then their keys. For removing a tenant or flushing a
+ * large table. Returns 0 or the first -errno; goes on after an error.
+ */
+int sadb_del_many(struct nicsec_sadb *db, const uint32_t *ids, uint32_t n,
+		  const struct nicsec_spi_key *spis, uint32_t n_spis,
+		  const struct nicsec_flow *flows, uint32_t n_flows);
+
 /* Is an inbound SA installed for @spi (network order) at @daddr? */
 int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr);
 
@@ -62,7 +73,7 @@ int sadb_walk(struct nicsec_sadb *db,
 /* Read SA @id; -ENOENT if not valid. */
 int sadb_get(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa *sa);
 
-/* Sum the per-CPU counters of SA @id. */
+/* The counters of SA @id. */
 int sadb_stats(struct nicsec_sadb *db, uint32_t id, struct nicsec_sa_stats *st);
 
 #endif
