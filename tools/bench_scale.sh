@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench-scale: the device at a million SAs (a benchmark, not a test:
+# nothing about the figures is asserted; needs root).
+#
+# One test bed (tests/lib.sh, adapter mode, engine auto: bpf on this
+# host), nicsec-devd with --max-sas N. Every SA is installed through the
+# real path: ctlload in ns vm -> vm0 -> host port (XDP) -> AF_XDP ->
+# nicsec-devd -> the engine and the maps, sealed control datagrams both
+# ways. In stages, the table holding 1, 1000, 100000 and N SAs:
+#   - at each stage, lookup + seal of 1400-byte packets whose flows hit
+#     SAs spread over the table (tools/bench_scale.c: BPF_PROG_TEST_RUN of
+#     the host port's program on the device's own maps), each packet
+#     another random SA (seal_ns, the median), and again with each random
+#     SA's packets in trains of 8 (seal_ns_train8, the mean: one cold
+#     packet and seven warm ones per train);
+#   - the SAs from 1 to 1000 one per INSTALL (single-install latency), the
+#     rest as many per INSTALL as fit a datagram (the install rate);
+#   - at the end, the SAs in the table counted (every one must be there),
+#     the maps' memlock (bpftool) and the kernel's unreclaimable slab grown
+#     while filling (the engine's per-key state: crypto contexts or
+#     transforms), each per SA.
+# Writes BUILD/bench/scale.json: max_sas (installed and verified),
+# install_per_s, install_p50_us, fill_1m_s, bytes_per_sa, seal_ns (by SA
+# count), ratio_1m_to_1, and their parts. Progress on stderr.
+#
+# Usage: tools/bench_scale.sh [BUILD_DIR] [--quick]
+#   --quick: up to 10000 SAs (stages 1, 1000, 10000), a few seconds; what
+#   make check runs (tests/net/test_scale.sh). BENCH_SCALE_N overrides N
+#   (default 1000000), BENCH_SCALE_SAMPLES the seal runs per stage (20000).
+set -u
+BUILD=$(realpath "${1:-build}")
+QUICK=0
+[ "${2:-}" = --quick ] && QUICK=1
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+TB_BIN=$BUILD/bin
+. "$TOP/tests/lib.sh"
+
+N=${BENCH_SCALE_N:-1000000}
+SAMPLES=${BENCH_SCALE_SAMPLES:-20000}
+STAGES="1 1000 100000 $N"
+if [ $QUICK = 1 ]; then
+	N=10000 SAMPLES=2000 STAGES="1 1000 10000"
+fi
+OUT=$BUILD/bench/scale.json
+CTL=10.77.0.254
+PREFIX=bsc$$-
+
+say() { echo "bench-scale: $*" >&2; }
+die() { say "$*"; exit 1; }
+trap 'tb_down' EXIT
+trap 'exit 1' INT TERM
+
+[ "$(id -u)" = 0 ] || die "needs root (namespaces, XDP)"
+for b in nicsec-devd nicsec ctlload bench_scale; do
+	[ -x "$TB_BIN/$b" ] || die "build first: no $TB_BIN/$b"
+done
+mkdir -p "$BUILD/bench"
+
+slab() { awk '/^SUnreclaim:/ { print $2 * 1024 }' /proc/meminfo; }
+now() { date +%s.%N; }
+
+tb_up adapter "$PREFIX" || die "test bed"
+say "device with tables for $N SAs"
+slab0=$(slab)
+TB_MAX_SAS=$N tb_device_start --ctl-addr $CTL --enroll "$TB_RUN/agent.key" ||
+	die "nicsec-devd: $(tail -3 "$TB_RUN/devd.log")"
+slab1=$(slab)
+engine=$(sed -n 's/.*engine: \([a-z]*\).*/\1/p' "$TB_RUN/devd.log" | head -n 1)
+
+load()	# FIRST COUNT BATCH -> the ctlload JSON in $TMPJ
+{
+	ip netns exec "$TB_VM" "$TB_BIN/ctlload" -d $CTL -k "$TB_RUN/agent.key" -f "$1" \
+		-n "$2" -b "$3" -P -j "$TB_RUN/load.json" >&2 || die "installs $1..$(($1 + $2 - 1)) failed"
+	cat "$TB_RUN/load.json"
+}
+seal()	# SAS [TRAIN]
+{
+	ip netns exec "$TB_DEV" "$TB_BIN/bench_scale" seal "$TB_BPFFS/dev" "$TB_DEV_HOST" "$1" \
+		"$SAMPLES" "${2:-1}" || die "seal at $1 SAs: not every packet sealed"
+}
+
+have=0 batched_sas=0 batched_s=0 fill_s=0 p50= seals= trains=
+for stage in $STAGES; do
+	[ "$stage" -gt "$have" ] || continue
+	n=$((stage - have))
+	if [ "$have" -lt 1000 ]; then
+		# one SA per INSTALL up to 1000: the single-install latency
+		say "installing SAs $have..$((stage - 1)), one per INSTALL"
+		j=$(load $have $n 1)
+		[ $have = 0 ] || p50=$(echo "$j" | jq .median_us)
+	else
+		say "installing SAs $have..$((stage - 1)), as many per INSTALL as fit"
+		j=$(load $have $n 16)
+		batched_sas=$((batched_sas + n))
+		batched_s=$(echo "$batched_s $(echo "$j" | jq .seconds)" | awk '{ print $1 + $2 }')
+	fi
+	fill_s=$(echo "$fill_s $(echo "$j" | jq .seconds)" | awk '{ print $1 + $2 }')
+	have=$stage
+	say "lookup + seal at $have SAs ($SAMPLES packets)"
+	s=$(seal $have)
+	say "  $(echo "$s" | jq -c .)"
+	seals="$seals${seals:+,}\"$have\":$(echo "$s" | jq .median_ns)"
+	s=$(seal $have 8)
+	say "  in trains of 8: $(echo "$s" | jq -c .)"
+	trains="$trains${trains:+,}\"$have\":$(echo "$s" | jq .mean_ns)"
+done
+slab2=$(slab)
+c=$(ip netns exec "$TB_DEV" "$TB_BIN/bench_scale" count "$TB_BPFFS/dev") || die "count"
+[ "$(echo "$c" | jq .sas)" = "$have" ] || die "the table holds $(echo "$c" | jq .sas) SAs, not $have"
+say "the table holds all $have SAs; memory: $(echo "$c" | jq -c .maps)"
+
+jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
+	--arg engine "$engine" \
+	--argjson n "$have" --argjson quick $QUICK --argjson p50 "${p50:-null}" \
+	--argjson bsas $batched_sas --argjson bs "$batched_s" --argjson fill "$fill_s" \
+	--argjson slab0 "$slab0" --argjson slab1 "$slab1" --argjson slab2 "$slab2" '
+	($c.sa_maps_bytes / $c.max_sas) as $maps
+	| (($slab2 - $slab1) / $n) as $engine_sa
+	| {
+	engine: $engine, quick: ($quick == 1), max_sas: $n,
+	install_per_s: (if $bs > 0 then ($bsas / $bs | floor) else null end),
+	install_p50_us: $p50,
+	fill_1m_s: (if $n >= 1000000 then $fill else null end),
+	fill_s: $fill,
+	bytes_per_sa: (($maps + $engine_sa) | floor),
+	bytes_per_sa_maps: ($maps | floor),
+	bytes_per_sa_engine: ($engine_sa | floor),
+	maps_bytes: $c.maps,
+	seal_ns: $seal,
+	seal_ns_train8: $train,
+	ratio_1m_to_1: (if $seal["1000000"] then ($seal["1000000"] / $seal["1"] * 1000 | round / 1000) else null end),
+	ratio_largest_to_1: ([$seal[]] | (.[-1] / .[0] * 1000 | round / 1000))
+	}' > "$OUT"
+cat "$OUT"
+say "wrote $OUT"
