@@ -7,6 +7,18 @@
 
 KTAP_N=0
 KTAP_FAILED=0
+# KTAP_ELAPSED=1: after each result, a diagnostic with the seconds since the
+# previous one (the VM tests set it, to show where CI time goes)
+KTAP_T0=$(date +%s)
+
+ktap_elapsed()
+{
+	local now
+	[ -n "${KTAP_ELAPSED:-}" ] || return 0
+	now=$(date +%s)
+	echo "# ($((now - KTAP_T0)) s)"
+	KTAP_T0=$now
+}
 
 ktap_header()
 {
@@ -17,6 +29,7 @@ ktap_ok()	# NAME
 {
 	KTAP_N=$((KTAP_N + 1))
 	echo "ok $KTAP_N - $1"
+	ktap_elapsed
 }
 
 ktap_fail()	# NAME [WHY]
@@ -25,12 +38,14 @@ ktap_fail()	# NAME [WHY]
 	KTAP_FAILED=$((KTAP_FAILED + 1))
 	echo "not ok $KTAP_N - $1"
 	[ -z "${2:-}" ] || echo "# $2"
+	ktap_elapsed
 }
 
 ktap_skip()	# NAME WHY (a real missing prerequisite)
 {
 	KTAP_N=$((KTAP_N + 1))
 	echo "ok $KTAP_N - $1 # SKIP $2"
+	ktap_elapsed
 }
 
 ktap_check()	# NAME CMD...: ok if CMD succeeds; its output becomes diagnostics

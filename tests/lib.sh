@@ -206,7 +206,7 @@ tb_device_start()	# [extra nicsec-devd options]
 {
 	local pid
 	ip netns exec "$TB_DEV" "$TB_BIN/nicsec-devd" ${TB_DEV_HOST:+--host "$TB_DEV_HOST"} \
-		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" --sock "$TB_RUN/devd.sock" \
+		--wire "$TB_DEV_WIRE" --bpffs "$TB_BPFFS/dev" --sock "$TB_RUN/run/devd.sock" \
 		--engine "$TB_ENGINE" --max-sas "$TB_MAX_SAS" "$@" > "$TB_RUN/devd.log" 2>&1 &
 	pid=$!
 	echo $pid > "$TB_RUN/devd.pid"

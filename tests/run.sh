@@ -78,7 +78,7 @@ for suite in $SUITES; do
 		for t in tests/vm/guest/test_*.sh; do
 			t=$(basename "$t" .sh)
 			if [ -f "tests/vm/host/$t.sh" ]; then
-				run_one vm "$t" 900 env BUILD="$BUILD" bash "tests/vm/host/$t.sh"
+				run_one vm "$t" 600 env BUILD="$BUILD" bash "tests/vm/host/$t.sh"
 			else
 				run_one vm "$t" 600 bash tests/vm/run-vm.sh -b "$BUILD" -t 540 "$t"
 			fi

@@ -27,7 +27,8 @@
 # Usage: tools/bench_scale.sh [BUILD_DIR] [--quick]
 #   --quick: up to 10000 SAs (stages 1, 1000, 10000), a few seconds; what
 #   make check runs (tests/net/test_scale.sh). BENCH_SCALE_N overrides N
-#   (default 1000000), BENCH_SCALE_SAMPLES the seal runs per stage (20000).
+#   (default 1000000), BENCH_SCALE_SAMPLES the seal runs per stage (20000),
+#   BENCH_SCALE_OUT the JSON file (default BUILD/bench/scale.json).
 set -u
 BUILD=$(realpath "${1:-build}")
 QUICK=0
@@ -42,7 +43,7 @@ STAGES="1 1000 100000 $N"
 if [ $QUICK = 1 ]; then
 	N=10000 SAMPLES=2000 STAGES="1 1000 10000"
 fi
-OUT=$BUILD/bench/scale.json
+OUT=${BENCH_SCALE_OUT:-$BUILD/bench/scale.json}
 CTL=10.77.0.254
 PREFIX=bsc$$-
 
@@ -55,7 +56,7 @@ trap 'exit 1' INT TERM
 for b in nicsec-devd nicsec ctlload bench_scale; do
 	[ -x "$TB_BIN/$b" ] || die "build first: no $TB_BIN/$b"
 done
-mkdir -p "$BUILD/bench"
+mkdir -p "$(dirname "$OUT")"
 
 slab() { awk '/^SUnreclaim:/ { print $2 * 1024 }' /proc/meminfo; }
 now() { date +%s.%N; }

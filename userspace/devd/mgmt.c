@@ -439,6 +439,24 @@ int devd_mgmt_fd(const struct devd_mgmt *m)
 	return m->fd;
 }
 
+/* the socket's directory (/run/nicsec by default, on a tmpfs that starts
+ * empty at boot): created 0755 if missing, one level only, as wg-quick
+ * does for /var/run/wireguard */
+static int mkdir_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 int devd_mgmt_open(struct devd *d, const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -458,6 +476,13 @@ int devd_mgmt_open(struct devd *d, const char *path)
 	m->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (m->fd < 0) {
 		err = -errno;
+		free(m);
+		return err;
+	}
+	err = mkdir_parent(path);
+	if (err) {
+		log_err("management socket %s: creating its directory: %s", path, strerror(-err));
+		close(m->fd);
 		free(m);
 		return err;
 	}

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for tests that run inside the nicsec test VM (busybox ash).
+KTAP_ELAPSED=1	# seconds per result (TCG emulation: where CI time goes)
 . ./ktap.sh
 
 KREL=$(cat /etc/kernel-release)

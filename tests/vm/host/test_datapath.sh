@@ -21,7 +21,7 @@ if [ -n "${DP_OUT:-}" ]; then
 else
 	OUT=$(mktemp -d /tmp/nicsec-dp.XXXXXX)
 	trap 'rm -rf "$OUT"' EXIT
-	ktap_import vm bash tests/vm/run-vm.sh -b "$BUILD" -t 780 -o "$OUT" test_datapath
+	ktap_import vm bash tests/vm/run-vm.sh -b "$BUILD" -t 480 -o "$OUT" test_datapath
 fi
 
 # "GOOD TOTAL" from esp_tshark_verify: all good, and at least one
