@@ -22,7 +22,10 @@
 #     transforms), each per SA.
 # Writes BUILD/bench/scale.json: max_sas (installed and verified),
 # install_per_s, install_p50_us, fill_1m_s, bytes_per_sa, seal_ns (by SA
-# count), ratio_1m_to_1, and their parts. Progress on stderr.
+# count), ratio_1m_to_1, and their parts; "interleaved": at the full
+# table, one SA (hot) against random SAs over the table (spread) in five
+# alternated rounds, and the median ratio (robust to the machine's drift
+# between stages). Progress on stderr.
 #
 # Usage: tools/bench_scale.sh [BUILD_DIR] [--quick]
 #   --quick: up to 10000 SAs (stages 1, 1000, 10000), a few seconds; what
@@ -106,6 +109,18 @@ for stage in $STAGES; do
 	say "  in trains of 8: $(echo "$s" | jq -c .)"
 	trains="$trains${trains:+,}\"$have\":$(echo "$s" | jq .mean_ns)"
 done
+# The stages run minutes apart on a shared machine whose speed drifts by
+# 30 % and more: also, at the full table, the same SA every packet (hot)
+# and random SAs over the whole table (spread), alternated in 5 rounds,
+# and the median of the per-round ratios.
+hots= spreads= ratios=
+for r in 1 2 3 4 5; do
+	h=$(seal 1 | jq .median_ns)
+	sp=$(seal $have | jq .median_ns)
+	hots="$hots${hots:+,}$h" spreads="$spreads${spreads:+,}$sp"
+	ratios="$ratios${ratios:+,}$(echo "$sp $h" | awk '{ printf "%.3f", $1 / $2 }')"
+done
+say "interleaved at $have SAs: hot $hots, spread $spreads (ns)"
 slab2=$(slab)
 c=$(ip netns exec "$TB_DEV" "$TB_BIN/bench_scale" count "$TB_BPFFS/dev") || die "count"
 [ "$(echo "$c" | jq .sas)" = "$have" ] || die "the table holds $(echo "$c" | jq .sas) SAs, not $have"
@@ -115,7 +130,8 @@ jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
 	--arg engine "$engine" \
 	--argjson n "$have" --argjson quick $QUICK --argjson p50 "${p50:-null}" \
 	--argjson bsas $batched_sas --argjson bs "$batched_s" --argjson fill "$fill_s" \
-	--argjson slab0 "$slab0" --argjson slab1 "$slab1" --argjson slab2 "$slab2" '
+	--argjson slab0 "$slab0" --argjson slab1 "$slab1" --argjson slab2 "$slab2" \
+	--argjson hots "[$hots]" --argjson spreads "[$spreads]" --argjson ratios "[$ratios]" '
 	($c.sa_maps_bytes / $c.max_sas) as $maps
 	| (($slab2 - $slab1) / $n) as $engine_sa
 	| {
@@ -131,7 +147,9 @@ jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
 	seal_ns: $seal,
 	seal_ns_train8: $train,
 	ratio_1m_to_1: (if $seal["1000000"] then ($seal["1000000"] / $seal["1"] * 1000 | round / 1000) else null end),
-	ratio_largest_to_1: ([$seal[]] | (.[-1] / .[0] * 1000 | round / 1000))
+	ratio_largest_to_1: ([$seal[]] | (.[-1] / .[0] * 1000 | round / 1000)),
+	interleaved: { sas: $n, hot_ns: $hots, spread_ns: $spreads, ratios: $ratios,
+		       ratio_median: ($ratios | sort | .[2]) }
 	}' > "$OUT"
 cat "$OUT"
 say "wrote $OUT"

@@ -41,6 +41,11 @@ ktap_check "seal_ns at 1, 1000 and 10000 SAs (and in trains of 8)" \
 	       ([.[]] | all(type == "number" and . > 0))) '
 ktap_check "ratio_largest_to_1 is seal_ns[10000] / seal_ns[1]" \
 	jqe '(.seal_ns["10000"] / .seal_ns["1"] - .ratio_largest_to_1 | fabs) < 0.001'
+ktap_check "interleaved: 5 rounds hot/spread at 10000 SAs, ratio_median their median" \
+	jqe '.interleaved | .sas == 10000 and (.hot_ns | length) == 5 and
+	       (.spread_ns | length) == 5 and ([.hot_ns[], .spread_ns[]] | all(. > 0)) and
+	       ([range(5) as $i | .spread_ns[$i] / .hot_ns[$i]] | sort | .[2]) as $m |
+	       (.ratio_median - $m | fabs) < 0.002'
 ktap_check "quick mode: no 1M figures claimed (fill_1m_s, ratio_1m_to_1 null)" \
 	jqe '.quick == true and .fill_1m_s == null and .ratio_1m_to_1 == null'
 ktap_check "no namespace of the run is left" \
