@@ -6,11 +6,13 @@ AGENT_CFLAGS := -Iuserspace/agent -Iuserspace/ike
 
 $(BUILD)/userspace/agent/%.o: CFLAGS += $(AGENT_CFLAGS)
 
+AGENT_CONF_OBJS := $(patsubst %,$(BUILD)/userspace/agent/%.o,conf conf_lex conf_value)
+
 $(BUILD)/tests/unit/test_agent_conf: tests/unit/test_agent_conf.c tests/tap.h \
-		$(BUILD)/userspace/agent/conf.o $(LIB)
+		$(AGENT_CONF_OBJS) $(LIB)
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(AGENT_CFLAGS) -o $@ $< $(BUILD)/userspace/agent/conf.o $(LIB)
+	$(Q)$(CC) $(CFLAGS) $(AGENT_CFLAGS) -o $@ $< $(AGENT_CONF_OBJS) $(LIB)
 
 # proposal.c needs nothing of the agent but itself (log_msg() is the
 # library's).
