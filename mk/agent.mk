@@ -32,14 +32,14 @@ $(BUILD)/bin/nicsec-agent: $(AGENT_OBJS) $(LIB)
 userspace: $(BUILD)/bin/nicsec-agent
 
 # libFuzzer target of the agent's message path (tests/fuzz/fuzz_agent.c):
-# the agent's sources but main.c (the harness has its clock, status and
+# the agent's sources but main.c and clock.c (the harness has its own clock and
 # logger), the IKE codec and crypto, and the library sources device.c's
 # control channel needs, all built with FUZZ_CFLAGS (mk/fuzz.mk) like
 # fuzz_ike. "make fuzz" runs it FUZZ_SECS; the unit suite briefly through
 # the TAP wrapper build/tests/unit/test_fuzz_agent.
 FUZZ_AGENT      := $(BUILD)/tests/fuzz/fuzz_agent
 FUZZ_AGENT_SRCS := tests/fuzz/fuzz_agent.c \
-		   $(filter-out userspace/agent/main.c,$(wildcard userspace/agent/*.c)) \
+		   $(filter-out userspace/agent/main.c userspace/agent/clock.c,$(wildcard userspace/agent/*.c)) \
 		   $(wildcard userspace/ike/*.c) \
 		   $(addprefix userspace/lib/,ctl_agent.c ctl_enroll.c ctl_error.c \
 		   ctl_codec.c ctl_seal.c ctl_replay.c keyfile.c hex.c)

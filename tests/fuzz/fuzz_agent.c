@@ -93,11 +93,6 @@ uint64_t agent_now_us(void)
 	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
 }
 
-void agent_status_write(struct agent *ag)
-{
-	(void)ag;
-}
-
 /* ---- set-up, once ---- */
 
 static int udp_local(uint16_t *port)

@@ -4,15 +4,24 @@
  * client, installs its CHILD_SA keys on the device through the control
  * channel and keeps the session keyed. One process, one thread, poll():
  *
- *   main.c     options, sockets (UDP 500 and 4500), the event loop, timers
- *   ike_sa.c   IKE SA table, message in/out, retransmission (window 1)
+ * Each file calls only the ones below it:
+ *
+ *   main.c     options, sockets (UDP 500 and 4500), the event loop
+ *   dispatch.c datagrams in (parse, SA lookup, message ids, SK open) to
+ *              their exchange; the timers (retransmission, window 1,
+ *              rekeys, DPD, expiry)
  *   init.c     IKE_SA_INIT and IKE_AUTH, both roles
  *   create.c   CREATE_CHILD_SA (CHILD_SA and IKE_SA rekey), INFORMATIONAL
+ *   child.c    a CHILD_SA's slot, SPI, keys and install; rekey timers
+ *   sa.c       IKE SA table, messages out (header, SK, the datagram)
  *   keys.c     SKEYSEED, SK_*, AUTH, KEYMAT, NAT detection hashes
  *   proposal.c SA payloads from configuration, selection, TS narrowing
  *   device.c   INSTALL/DELETE/QUERY on the device (the only user of keys
  *              after derivation; wipes them)
  *   keylog.c   the Wireshark key log (--keylog, off by default)
+ *   status.c   the IKE SA's name in logs, the JSON status file
+ *   clock.c    the monotonic clock
+ *   conf*.c    the configuration (conf.h)
  */
 #ifndef NICSEC_AGENT_H
 #define NICSEC_AGENT_H
@@ -163,18 +172,18 @@ struct agent {
 	int stopping;
 };
 
-/* ---- main.c ---- */
+/* ---- clock.c, status.c ---- */
 uint64_t agent_now_ms(void);
 uint64_t agent_now_us(void);
+const char *sa_name(const struct ikesa *sa);
 void agent_status_write(struct agent *a);
 
-/* ---- ike_sa.c ---- */
+/* ---- sa.c ---- */
 /* Wipe and free a message buffer, and zero its pointer and length. */
 void buf_free(uint8_t **p, size_t *len);
 struct ikesa *sa_new(struct agent *a, const struct conf_conn *conn, int initiator);
 void sa_free(struct agent *a, struct ikesa *sa);
 struct ikesa *sa_by_spi(struct agent *a, const uint8_t *spi_i, const uint8_t *spi_r);
-const char *sa_name(const struct ikesa *sa);
 /* Build the header of a message on @sa (our request or our response). */
 void sa_hdr(const struct ikesa *sa, struct ike_hdr *h, uint8_t exchange, int response,
 	    uint32_t msgid);
@@ -190,10 +199,6 @@ int sa_send_sk(struct agent *a, struct ikesa *sa, uint8_t exchange, int response
 int sa_xmit(struct agent *a, struct ikesa *sa, const uint8_t *msg, size_t len);
 int agent_sendto(struct agent *a, int natt, const struct sockaddr_in *to,
 		 const uint8_t *msg, size_t len);
-void agent_rx(struct agent *a, int natt, const struct sockaddr_in *from,
-	      const struct sockaddr_in *local, uint8_t *buf, size_t len);
-void agent_timers(struct agent *a);
-uint64_t agent_next_timer(struct agent *a);
 /* An unprotected notify-only answer (IKE_SA_INIT errors, INVALID_SYNTAX). */
 void agent_send_notify(struct agent *a, int natt, const struct sockaddr_in *to,
 		       const struct ike_hdr *req, uint16_t type,
@@ -210,15 +215,6 @@ void init_rx_response(struct agent *a, struct ikesa *sa, const uint8_t *buf,
 void auth_rx_request(struct agent *a, struct ikesa *sa, const struct ike_msg *in);
 void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *in);
 
-int child_up(struct agent *a, struct ikesa *sa, struct child_sa *c, int we_init,
-	     const uint8_t *gir, size_t gir_len, const uint8_t *ni, size_t ni_len,
-	     const uint8_t *nr, size_t nr_len, int delay_out);
-uint32_t child_new_spi(void);
-/* A free CHILD_SA slot of @sa, NULL if all are in use. */
-struct child_sa *child_slot(struct ikesa *sa);
-int find_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
-void child_out_install(struct agent *a, struct ikesa *sa, struct child_sa *c);
-
 /* ---- create.c ---- */
 int child_rekey_start(struct agent *a, struct ikesa *sa, int idx);
 int ike_rekey_start(struct agent *a, struct ikesa *sa);
@@ -232,10 +228,26 @@ void info_rx_request(struct agent *a, struct ikesa *sa, uint32_t msgid,
 		     const struct ike_msg *in);
 void info_rx_response(struct agent *a, struct ikesa *sa, enum sa_pending p,
 		      const struct ike_msg *in);
+
+/* ---- child.c ---- */
+int child_up(struct agent *a, struct ikesa *sa, struct child_sa *c, int we_init,
+	     const uint8_t *gir, size_t gir_len, const uint8_t *ni, size_t ni_len,
+	     const uint8_t *nr, size_t nr_len, int delay_out);
+uint32_t child_new_spi(void);
+/* A free CHILD_SA slot of @sa, NULL if all are in use. */
+struct child_sa *child_slot(struct ikesa *sa);
+int find_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
+void child_out_install(struct agent *a, struct ikesa *sa, struct child_sa *c);
 /* Schedule the IKE SA's rekey from configuration (10% jitter). */
 void ike_schedule(struct agent *a, struct ikesa *sa);
 /* Schedule the child's rekey and expiry from configuration (with jitter). */
 void child_schedule(struct agent *a, struct ikesa *sa, struct child_sa *c);
+
+/* ---- dispatch.c ---- */
+void agent_rx(struct agent *a, int natt, const struct sockaddr_in *from,
+	      const struct sockaddr_in *local, uint8_t *buf, size_t len);
+void agent_timers(struct agent *a);
+uint64_t agent_next_timer(struct agent *a);
 
 /* ---- keys.c ---- */
 /* SKEYSEED and SK_* from g^ir (new SA) or with @old_sk_d (IKE rekey). */

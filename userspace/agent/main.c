@@ -7,13 +7,8 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <openssl/crypto.h>
 #include "agent.h"
@@ -27,22 +22,6 @@ static void on_signal(int sig)
 		got_usr1 = 1;
 	else
 		got_term = 1;
-}
-
-uint64_t agent_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-uint64_t agent_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
 }
 
 static void usage(FILE *f)
@@ -94,98 +73,6 @@ static void rx_socket(struct agent *a, int fd, int natt)
 		a->now_ms = agent_now_ms();
 		agent_rx(a, natt, &from, NULL, buf, n);
 	}
-}
-
-static const char *state_name(enum sa_state s)
-{
-	static const char *const names[] = {
-		[SA_FREE] = "free", [SA_INIT_SENT] = "connecting", [SA_AUTH_SENT] = "authenticating",
-		[SA_HALF_OPEN] = "half-open", [SA_ESTABLISHED] = "established",
-		[SA_REKEYED] = "rekeyed", [SA_DELETING] = "deleting",
-	};
-	return names[s];
-}
-
-static void ts_str(const struct conf_ts *t, char *out, size_t len)
-{
-	char a[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &t->addr, a, sizeof(a));
-	if (t->proto)
-		snprintf(out, len, "%s/%u[%s/%u]", a, t->prefix,
-			 t->proto == IPPROTO_UDP ? "udp" : t->proto == IPPROTO_TCP ? "tcp" : "?",
-			 t->port);
-	else
-		snprintf(out, len, "%s/%u", a, t->prefix);
-}
-
-/* The JSON status (--status), replaced atomically on every change. */
-void agent_status_write(struct agent *a)
-{
-	const struct agent_stats *s = &a->st;
-	char tmp[PATH_MAX], l[64], r[64];
-	unsigned int i, j, m, n = 0;
-	FILE *f;
-
-	if (!a->status_path)
-		return;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", a->status_path) >= (int)sizeof(tmp))
-		return;
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "{\"ike_sas\":[");
-	for (i = 0; i < AGENT_MAX_SA; i++) {
-		const struct ikesa *sa = &a->sa[i];
-
-		if (sa->state == SA_FREE)
-			continue;
-		fprintf(f, "%s{\"conn\":\"%s\",\"spis\":\"%s\",\"state\":\"%s\",\"role\":\"%s\","
-			"\"peer\":\"%s:%u\",\"encr\":%u,\"encr_bits\":%u,\"prf\":%u,\"dh\":%u,"
-			"\"age_ms\":%llu,\"child_sas\":[",
-			n++ ? "," : "", sa->conn->name, sa_name(sa), state_name(sa->state),
-			sa->initiator ? "initiator" : "responder", inet_ntoa(sa->peer.sin_addr),
-			ntohs(sa->peer.sin_port), sa->suite.encr, sa->suite.encr_bits,
-			sa->suite.prf, sa->suite.dh,
-			(unsigned long long)(a->now_ms - sa->created_ms));
-		for (j = 0, m = 0; j < AGENT_MAX_CHILD; j++) {
-			const struct child_sa *c = &sa->child[j];
-
-			if (c->state == CHILD_FREE)
-				continue;
-			ts_str(&c->ts_l, l, sizeof(l));
-			ts_str(&c->ts_r, r, sizeof(r));
-			fprintf(f, "%s{\"spi_in\":\"%08x\",\"spi_out\":\"%08x\",\"state\":\"%s\","
-				"\"dev_in\":%d,\"dev_out\":%d,\"local_ts\":\"%s\",\"remote_ts\":\"%s\","
-				"\"encr_bits\":%u,\"install_us\":%llu,\"out_pending\":%d}",
-				m++ ? "," : "", c->spi_in, c->spi_out,
-				c->state == CHILD_INSTALLED ? "installed" : "rekeyed",
-				(int)c->dev_in, c->out_pending ? -1 : (int)c->dev_out, l, r,
-				c->suite.encr_bits, (unsigned long long)c->installed_us,
-				c->out_pending);
-		}
-		fprintf(f, "]}");
-	}
-	fprintf(f, "],\"stats\":{\"rx\":%llu,\"tx\":%llu,\"retransmits\":%llu,"
-		"\"drop_parse\":%llu,\"drop_auth\":%llu,\"drop_no_sa\":%llu,\"drop_msgid\":%llu,"
-		"\"drop_state\":%llu,\"ike_up\":%llu,\"child_up\":%llu,\"auth_failed\":%llu,"
-		"\"no_proposal\":%llu,\"ts_unacceptable\":%llu,\"cookies_sent\":%llu,"
-		"\"rekeys_child\":%llu,\"rekeys_ike\":%llu,\"deletes\":%llu,\"installs\":%llu,"
-		"\"install_failed\":%llu,\"device_full\":%llu}}\n",
-		(unsigned long long)s->rx, (unsigned long long)s->tx,
-		(unsigned long long)s->rtx, (unsigned long long)s->drop_parse,
-		(unsigned long long)s->drop_auth, (unsigned long long)s->drop_nosa,
-		(unsigned long long)s->drop_msgid, (unsigned long long)s->drop_state,
-		(unsigned long long)s->sa_up, (unsigned long long)s->child_up,
-		(unsigned long long)s->auth_failed, (unsigned long long)s->no_proposal,
-		(unsigned long long)s->ts_unacceptable, (unsigned long long)s->cookies_sent,
-		(unsigned long long)s->rekeys_child, (unsigned long long)s->rekeys_ike,
-		(unsigned long long)s->deletes, (unsigned long long)s->installs,
-		(unsigned long long)s->install_failed, (unsigned long long)s->device_full);
-	if (fclose(f) == 0)
-		rename(tmp, a->status_path);
-	else
-		unlink(tmp);
 }
 
 /* On SIGTERM: DELETE each IKE SA at the peer (no wait) and everything on the device. */
