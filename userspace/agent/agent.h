@@ -11,7 +11,8 @@
  *              their exchange; the timers (retransmission, window 1,
  *              rekeys, DPD, expiry)
  *   init.c     IKE_SA_INIT and IKE_AUTH, both roles
- *   create.c   CREATE_CHILD_SA (CHILD_SA and IKE_SA rekey), INFORMATIONAL
+ *   create.c   CREATE_CHILD_SA (CHILD_SA and IKE_SA rekey)
+ *   info.c     INFORMATIONAL (DELETE, liveness)
  *   child.c    a CHILD_SA's slot, SPI, keys and install; rekey timers
  *   sa.c       IKE SA table, messages out (header, SK, the datagram)
  *   keys.c     SKEYSEED, SK_*, AUTH, KEYMAT, NAT detection hashes
@@ -35,6 +36,8 @@
 
 #define AGENT_MAX_SA		64	/* IKE SAs (half-open included) */
 #define AGENT_MAX_CHILD		4	/* per IKE SA: current, rekeyed-away, ... */
+/* how long a rekeyed or deleting SA waits for the peer's DELETE */
+#define REKEYED_GRACE_MS	30000
 #define AGENT_MSG_MAX		8192	/* our messages; bigger ones are refused */
 #define AGENT_NONCE_LEN		32
 #define AGENT_RTX_TRIES		6	/* 0.5 s doubling: 31.5 s until given up */
@@ -218,18 +221,24 @@ void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *i
 /* ---- create.c ---- */
 int child_rekey_start(struct agent *a, struct ikesa *sa, int idx);
 int ike_rekey_start(struct agent *a, struct ikesa *sa);
-int delete_child_start(struct agent *a, struct ikesa *sa, int idx);
-int delete_ike_start(struct agent *a, struct ikesa *sa);
-int dpd_start(struct agent *a, struct ikesa *sa);
 void create_rx_request(struct agent *a, struct ikesa *sa, uint32_t msgid,
 		       const struct ike_msg *in);
 void create_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *in);
+
+/* ---- info.c ---- */
+int delete_child_start(struct agent *a, struct ikesa *sa, int idx);
+int delete_ike_start(struct agent *a, struct ikesa *sa);
+int dpd_start(struct agent *a, struct ikesa *sa);
 void info_rx_request(struct agent *a, struct ikesa *sa, uint32_t msgid,
 		     const struct ike_msg *in);
 void info_rx_response(struct agent *a, struct ikesa *sa, enum sa_pending p,
 		      const struct ike_msg *in);
 
 /* ---- child.c ---- */
+/* Wipe a CHILD_SA's slot (keys, SPIs, state: CHILD_FREE). */
+void child_clear(struct child_sa *c);
+/* The CHILD_SA of @sa whose outbound SPI (the peer's inbound) is @spi_out. */
+struct child_sa *child_by_out(struct ikesa *sa, uint32_t spi_out);
 int child_up(struct agent *a, struct ikesa *sa, struct child_sa *c, int we_init,
 	     const uint8_t *gir, size_t gir_len, const uint8_t *ni, size_t ni_len,
 	     const uint8_t *nr, size_t nr_len, int delay_out);

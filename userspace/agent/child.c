@@ -141,3 +141,18 @@ int find_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out)
 	}
 	return 0;
 }
+
+void child_clear(struct child_sa *c)
+{
+	OPENSSL_cleanse(c, sizeof(*c));
+}
+
+struct child_sa *child_by_out(struct ikesa *sa, uint32_t spi_out)
+{
+	unsigned int i;
+
+	for (i = 0; i < AGENT_MAX_CHILD; i++)
+		if (sa->child[i].state != CHILD_FREE && sa->child[i].spi_out == spi_out)
+			return &sa->child[i];
+	return NULL;
+}
