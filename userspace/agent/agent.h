@@ -198,6 +198,10 @@ void sa_hdr(const struct ikesa *sa, struct ike_hdr *h, uint8_t exchange, int res
  */
 int sa_send_sk(struct agent *a, struct ikesa *sa, uint8_t exchange, int response,
 	       uint32_t msgid, const struct ike_buf *plain, enum sa_pending pending);
+/* @msg (malloc'ed, ours now) as @sa's request in flight: retransmitted
+ * from AGENT_RTX_FIRST_MS on until answered; not sent here. */
+void sa_keep_request(struct agent *a, struct ikesa *sa, uint8_t *msg, size_t len,
+		     enum sa_pending pending);
 /* Send raw bytes to the peer (marker added on 4500). */
 int sa_xmit(struct agent *a, struct ikesa *sa, const uint8_t *msg, size_t len);
 int agent_sendto(struct agent *a, int natt, const struct sockaddr_in *to,

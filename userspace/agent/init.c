@@ -187,12 +187,7 @@ static int init_send(struct agent *a, struct ikesa *sa)
 	buf_free(&sa->init_req, &sa->init_req_len);
 	sa->init_req = memdup(msg, len);
 	sa->init_req_len = len;
-	buf_free(&sa->req, &sa->req_len);
-	sa->req = msg;
-	sa->req_len = len;
-	sa->req_tries = 1;
-	sa->req_rtx_ms = a->now_ms + AGENT_RTX_FIRST_MS;
-	sa->pending = P_INIT;
+	sa_keep_request(a, sa, msg, len, P_INIT);
 	sa->state = SA_INIT_SENT;
 	if (!sa->init_req)
 		return -ENOMEM;

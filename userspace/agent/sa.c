@@ -149,6 +149,17 @@ static const struct ike_sk_keys *tx_keys(const struct ikesa *sa)
 	return sa->initiator ? &sa->keys.i : &sa->keys.r;
 }
 
+void sa_keep_request(struct agent *a, struct ikesa *sa, uint8_t *msg, size_t len,
+		     enum sa_pending pending)
+{
+	buf_free(&sa->req, &sa->req_len);
+	sa->req = msg;
+	sa->req_len = len;
+	sa->req_tries = 1;
+	sa->req_rtx_ms = a->now_ms + AGENT_RTX_FIRST_MS;
+	sa->pending = pending;
+}
+
 int sa_send_sk(struct agent *a, struct ikesa *sa, uint8_t exchange, int response,
 	       uint32_t msgid, const struct ike_buf *plain, enum sa_pending pending)
 {
@@ -199,12 +210,7 @@ int sa_send_sk(struct agent *a, struct ikesa *sa, uint8_t exchange, int response
 		sa->resp_msgid = msgid;
 		sa->have_resp = 1;
 	} else {
-		buf_free(&sa->req, &sa->req_len);
-		sa->req = msg;
-		sa->req_len = out_len;
-		sa->req_tries = 1;
-		sa->req_rtx_ms = a->now_ms + AGENT_RTX_FIRST_MS;
-		sa->pending = pending;
+		sa_keep_request(a, sa, msg, out_len, pending);
 	}
 	return sa_xmit(a, sa, msg, out_len);
 }
