@@ -113,12 +113,10 @@ done
 # 30 % and more: also, at the full table, the same SA every packet (hot)
 # and random SAs over the whole table (spread), alternated in 5 rounds,
 # and the median of the per-round ratios.
-hots= spreads= ratios=
+hots= spreads=
 for r in 1 2 3 4 5; do
-	h=$(seal 1 | jq .median_ns)
-	sp=$(seal $have | jq .median_ns)
-	hots="$hots${hots:+,}$h" spreads="$spreads${spreads:+,}$sp"
-	ratios="$ratios${ratios:+,}$(echo "$sp $h" | awk '{ printf "%.3f", $1 / $2 }')"
+	hots="$hots${hots:+,}$(seal 1 | jq .median_ns)"
+	spreads="$spreads${spreads:+,}$(seal $have | jq .median_ns)"
 done
 say "interleaved at $have SAs: hot $hots, spread $spreads (ns)"
 slab2=$(slab)
@@ -131,7 +129,7 @@ jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
 	--argjson n "$have" --argjson quick $QUICK --argjson p50 "${p50:-null}" \
 	--argjson bsas $batched_sas --argjson bs "$batched_s" --argjson fill "$fill_s" \
 	--argjson slab0 "$slab0" --argjson slab1 "$slab1" --argjson slab2 "$slab2" \
-	--argjson hots "[$hots]" --argjson spreads "[$spreads]" --argjson ratios "[$ratios]" '
+	--argjson hots "[$hots]" --argjson spreads "[$spreads]" '
 	($c.sa_maps_bytes / $c.max_sas) as $maps
 	| (($slab2 - $slab1) / $n) as $engine_sa
 	| {
@@ -148,8 +146,9 @@ jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
 	seal_ns_train8: $train,
 	ratio_1m_to_1: (if $seal["1000000"] then ($seal["1000000"] / $seal["1"] * 1000 | round / 1000) else null end),
 	ratio_largest_to_1: ([$seal[]] | (.[-1] / .[0] * 1000 | round / 1000)),
-	interleaved: { sas: $n, hot_ns: $hots, spread_ns: $spreads, ratios: $ratios,
-		       ratio_median: ($ratios | sort | .[2]) }
+	interleaved: ([range($hots | length) as $i | $spreads[$i] / $hots[$i] * 1000 | round / 1000]
+		       | { sas: $n, hot_ns: $hots, spread_ns: $spreads, ratios: .,
+			   ratio_median: (sort | .[2]) })
 	}' > "$OUT"
 cat "$OUT"
 say "wrote $OUT"

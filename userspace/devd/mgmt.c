@@ -468,6 +468,11 @@ int devd_mgmt_open(struct devd *d, const char *path)
 		log_err("--sock %s: path too long", path);
 		return -ENAMETOOLONG;
 	}
+	err = mkdir_parent(path);
+	if (err) {
+		log_err("management socket %s: creating its directory: %s", path, strerror(-err));
+		return err;
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -476,13 +481,6 @@ int devd_mgmt_open(struct devd *d, const char *path)
 	m->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (m->fd < 0) {
 		err = -errno;
-		free(m);
-		return err;
-	}
-	err = mkdir_parent(path);
-	if (err) {
-		log_err("management socket %s: creating its directory: %s", path, strerror(-err));
-		close(m->fd);
 		free(m);
 		return err;
 	}
