@@ -5,11 +5,14 @@
  *
  *   engine_seal(ctx, esp_off, len, slot)  encrypt in place, write the ICV
  *   engine_open(ctx, esp_off, len, slot)  verify and decrypt in place
- *   engine_touch(slot)                    start loading the slot's state
+ *   engine_touch(slot, hint)              start loading the slot's state
+ *   engine_warm_keep(slot, hint)          refresh a flow's hint after a seal
  *
  * engine_touch() is called as soon as the SA id is known, so that the
  * cache misses on the slot's state overlap with the rest (a device with a
- * million SAs finds each packet's state cold in the cache).
+ * million SAs finds each packet's state cold in the cache). @hint is an
+ * outbound flow's struct nicsec_warm (or NULL): where the engine's state
+ * was last time, so that its loads need not wait for the slot's.
  *
  * Both see the ESP packet at @esp_off (SPI | seq | IV | @len bytes | ICV)
  * and return 0, -EBADMSG for a bad ICV, or another negative error.
@@ -39,7 +42,11 @@ static __always_inline int engine_open(struct xdp_md *ctx, __u32 esp_off,
 }
 
 /* The module's slots are not visible from BPF. */
-static __always_inline void engine_touch(__u32 slot)
+static __always_inline void engine_touch(__u32 slot, const struct nicsec_warm *hint)
+{
+}
+
+static __always_inline void engine_warm_keep(__u32 slot, struct nicsec_warm *hint)
 {
 }
 
@@ -64,7 +71,11 @@ static __always_inline int engine_open(struct xdp_md *ctx, __u32 esp_off,
 	return -95;
 }
 
-static __always_inline void engine_touch(__u32 slot)
+static __always_inline void engine_touch(__u32 slot, const struct nicsec_warm *hint)
+{
+}
+
+static __always_inline void engine_warm_keep(__u32 slot, struct nicsec_warm *hint)
 {
 }
 

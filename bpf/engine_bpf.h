@@ -244,23 +244,66 @@ gcm_prepare(struct xdp_md *ctx, __u32 esp_off, __u32 len, __u32 slot,
 }
 
 /*
- * Load one word of each cache line of the slot (the context pointer and
- * salt, the four lines of the table) and of the crypto context, without
- * waiting for any: the loads only start the cache misses early.
+ * Start the cache misses of a crypto context, its ecb(aes) tfm and the AES
+ * cipher tfm with its context (the encryption schedule and the key length
+ * the rounds depend on), at addresses @w recorded: all at once, where the
+ * cipher meets them one after another (context -> tfm -> cipher -> key).
+ * Nothing waits for them.
  */
-static __always_inline void engine_touch(__u32 slot)
+static __always_inline __u64 engine_warm_touch(const struct nicsec_warm *w)
 {
-	struct gcm_slot *sl = bpf_map_lookup_elem(&gcm_slots, &slot);
+	struct crypto_tfm *tfm, *cipher;
 	struct bpf_crypto_ctx *cctx;
-	__u64 t;
+	struct crypto_aes_ctx *key;
 
+	cctx = bpf_rdonly_cast((void *)w->cctx, bpf_core_type_id_kernel(struct bpf_crypto_ctx));
+	tfm = bpf_rdonly_cast((void *)w->tfm, bpf_core_type_id_kernel(struct crypto_tfm));
+	cipher = bpf_rdonly_cast((void *)w->cipher, bpf_core_type_id_kernel(struct crypto_tfm));
+	/* the cipher's context, give or take its alignment (16 for aesni) */
+	key = bpf_rdonly_cast((void *)(w->cipher + bpf_core_field_offset(struct crypto_tfm, __crt_ctx)),
+			      bpf_core_type_id_kernel(struct crypto_aes_ctx));
+	return cctx->siv_len ^ tfm->crt_flags ^ cipher->crt_flags ^ key->key_enc[0] ^
+	       key->key_enc[16] ^ key->key_enc[32] ^ key->key_enc[48] ^ key->key_enc[59] ^
+	       key->key_length;
+}
+
+/*
+ * Load one word of each cache line of the slot (the context pointer and
+ * salt, the four lines of the table) and of the cipher state, without
+ * waiting for any: the loads only start the cache misses early. @hint (an
+ * outbound flow's copy of the slot's warm, or NULL; zero until the flow's
+ * first seal) starts the cipher state's misses without waiting for the
+ * slot's line.
+ */
+static __always_inline void engine_touch(__u32 slot, const struct nicsec_warm *hint)
+{
+	struct gcm_slot *sl;
+	__u64 t = 0;
+
+	sl = bpf_map_lookup_elem(&gcm_slots, &slot);
 	if (!sl)
 		return;
-	t = sl->ready ^ sl->htab[3][1] ^ sl->htab[7][1] ^ sl->htab[11][1] ^ sl->htab[15][1];
-	cctx = sl->cctx;
-	if (cctx)
-		t ^= cctx->siv_len;
+	/* a flow that has sent before knows where; else the slot tells */
+	if (hint && hint->cctx)
+		t = engine_warm_touch(hint);
+	else
+		t = engine_warm_touch(&sl->warm);
+	t ^= sl->ready ^ sl->htab[3][1] ^ sl->htab[7][1] ^ sl->htab[11][1] ^ sl->htab[15][1];
 	asm volatile("" : : "r"(t));
+}
+
+/* After a seal: keep the flow's @hint equal to the slot's warm (it is
+ * zero when user space installed the flow, stale after a rekey). */
+static __always_inline void engine_warm_keep(__u32 slot, struct nicsec_warm *hint)
+{
+	struct gcm_slot *sl = bpf_map_lookup_elem(&gcm_slots, &slot);
+
+	if (!sl || (hint->cctx == sl->warm.cctx && hint->tfm == sl->warm.tfm &&
+		    hint->cipher == sl->warm.cipher))
+		return;
+	hint->cctx = sl->warm.cctx;
+	hint->tfm = sl->warm.tfm;
+	hint->cipher = sl->warm.cipher;
 }
 
 static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,

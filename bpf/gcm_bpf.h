@@ -7,9 +7,10 @@
  * gcm_slots: one value per key slot (= SA id): the crypto context of the
  * slot's AES key as a kptr (made by bpf_crypto_ctx_create() in a SYSCALL
  * program; the raw key is never in a map), the 4-byte RFC 4106 salt, and
- * Shoup's 4-bit GHASH table M[n] = H * n, H = E_K(0^128) (256 bytes: a
- * slot is 272 bytes, 5 cache lines, all a packet reads of it), filled once
- * per key by an XDP program (E_K is not callable from SYSCALL programs).
+ * Shoup's 4-bit GHASH table M[n] = H * n, H = E_K(0^128) (256 bytes),
+ * filled once per key by an XDP program (E_K is not callable from SYSCALL
+ * programs), and the addresses of the cipher's state in the kernel (engine_touch()
+ * loads from them early): 296 bytes, 5 cache lines, all a packet reads.
  * The table reveals H, not K: see Documentation/threat-model.md.
  *
  * 128-bit field elements are two u64 {hi, lo}: the block read big-endian,
@@ -20,6 +21,7 @@
 #define NICSEC_GCM_BPF_H
 
 #include "maps.h"
+#include <bpf/bpf_core_read.h>
 
 #define GCM_BLOCK_LEN		16
 /* Largest ESP payload (inner packet + trailer) the bpf engine takes: every
@@ -31,6 +33,7 @@ extern struct bpf_crypto_ctx *
 bpf_crypto_ctx_create(const struct bpf_crypto_params *params, __u32 params__sz,
 		      int *err) __ksym;
 extern void bpf_crypto_ctx_release(struct bpf_crypto_ctx *ctx) __ksym;
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
 extern int bpf_crypto_encrypt(struct bpf_crypto_ctx *ctx,
 			      const struct bpf_dynptr *src,
 			      const struct bpf_dynptr *dst,
@@ -45,6 +48,12 @@ struct gcm_slot {
 	__u32 ready;			/* htab holds this cctx's H */
 	__u8 salt[4];
 	__u64 htab[16][2];		/* M[n] = H * n (n as a leading nibble) */
+	/* Where the kernel keeps this cctx and its cipher, found once by
+	 * key_prep. engine_touch() loads from them so that those cache
+	 * misses start together, not one after another down the pointer
+	 * chain. Only ever read through bpf_rdonly_cast() (a faulting load
+	 * reads 0); never followed to encrypt. */
+	struct nicsec_warm warm;
 };
 
 struct {

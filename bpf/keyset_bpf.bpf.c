@@ -8,7 +8,9 @@
  *             in the run's context, which is wiped here before returning
  *   key_prep  (XDP): H = E_K(0^128) with that context, then the GHASH
  *             table; marks the slot ready. The slot number is the first 4
- *             bytes of the test packet; the result is prep_err.
+ *             bytes of the test packet; the result is prep_err. It also
+ *             records where the context and its cipher state live
+ *             (the slot's warm) for engine_touch().
  *   key_clear (SYSCALL): drops the context and zeroes salt and table.
  */
 #include "vmlinux.h"
@@ -88,7 +90,29 @@ int key_clear(struct nicsec_key_args *args)
 		sl->htab[i][0] = 0;
 		sl->htab[i][1] = 0;
 	}
+	sl->warm.cctx = 0;
+	sl->warm.tfm = 0;
+	sl->warm.cipher = 0;
 	return old ? 0 : -2;		/* -ENOENT: the slot was empty */
+}
+
+/*
+ * The addresses engine_touch() loads from: the context, the ecb(aes)
+ * lskcipher tfm it holds, and the AES cipher tfm that tfm's context points
+ * to (the ecb template's instance context is that one pointer; the
+ * cipher's key schedule follows its tfm). A kernel laid out otherwise only
+ * makes the early loads touch the wrong lines: nothing encrypts with these.
+ */
+static __always_inline void warm_record(struct gcm_slot *sl, struct bpf_crypto_ctx *cctx)
+{
+	__u64 tfm = (__u64)cctx->tfm, cipher = 0;
+
+	if (bpf_probe_read_kernel(&cipher, sizeof(cipher),
+				  (void *)(tfm + bpf_core_field_offset(struct crypto_tfm, __crt_ctx))))
+		cipher = 0;
+	sl->warm.cctx = (__u64)cctx;
+	sl->warm.tfm = tfm;
+	sl->warm.cipher = cipher;
 }
 
 SEC("xdp")
@@ -126,6 +150,7 @@ int key_prep(struct xdp_md *ctx)
 	hl = __builtin_bswap64(sl->htab[0][1]);
 	gcm_table_fill(sl->htab, hh, hl);
 	hh = hl = 0;
+	warm_record(sl, cctx);
 	sl->ready = 1;
 	return XDP_PASS;
 }

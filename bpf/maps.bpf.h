@@ -75,7 +75,8 @@ struct {
 	__type(value, struct nicsec_replay);
 } sa_replay SEC(".maps");
 
-/* outbound: (port, 5-tuple), then (port, 2-tuple) -> SA id. Elements
+/* outbound: (port, 5-tuple), then (port, 2-tuple) -> SA id (and the
+ * data path's hints, struct nicsec_flow_val). Elements
  * allocated as they come (kmalloc, in the kernel's large-page linear map)
  * rather than preallocated in vmalloc'ed 4 KiB pages: one TLB miss less
  * per packet with a million flows. */
@@ -84,7 +85,7 @@ struct {
 	__uint(max_entries, NICSEC_OBJ_MAX_SA);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nicsec_flow);
-	__type(value, __u32);
+	__type(value, struct nicsec_flow_val);
 } flow_out SEC(".maps");
 
 /* inbound: (SPI, outer destination) -> SA id; allocated as flow_out */

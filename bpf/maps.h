@@ -92,6 +92,31 @@ struct nicsec_flow {
 	__u16 port;		/* the host port the packet came in on */
 };
 
+/*
+ * Where one key slot's cipher state lives in the kernel (bpf engine): the
+ * crypto context, its ecb(aes) tfm, and the AES cipher tfm under that
+ * (whose context is the key schedule). Hints for loads made early, so
+ * that their cache misses overlap (bpf/engine_bpf.h); never followed to
+ * encrypt, and worthless outside the kernel that made them.
+ */
+struct nicsec_warm {
+	__u64 cctx;
+	__u64 tfm;
+	__u64 cipher;
+};
+
+/*
+ * What an outbound flow leads to: the SA id, and the data path's own
+ * hints for that SA's cipher state (user space writes zeros; the data
+ * path fills them in after a packet of the flow was sealed), so that a
+ * packet's loads of the SA's state all start once the flow is found.
+ */
+struct nicsec_flow_val {
+	__u32 id;
+	__u32 pad;		/* zero */
+	struct nicsec_warm warm;
+};
+
 /* Inbound SA lookup: SPI and outer destination (RFC 4301 4.1), so that
  * tenants choosing the same SPI for their own addresses never collide. */
 struct nicsec_spi_key {

@@ -93,7 +93,7 @@ static __always_inline int esp_decap(struct xdp_md *ctx, struct nicsec_port_stat
 	if (!idp)
 		return wire_drop(st, NICSEC_DROP_NO_SA, NULL);
 	id = *idp;
-	engine_touch(id);
+	engine_touch(id, NULL);
 	sa = bpf_map_lookup_elem(&sa_table, &id);
 	rp = bpf_map_lookup_elem(&sa_replay, &id);
 	if (!sa)

@@ -20,6 +20,11 @@
  *       would run the program again on the frame it already encapsulated):
  *       the first finds its SA cold, the rest warm, as a flow's bursts do;
  *       SAMPLES counts the packets.
+ *   bench_scale prime BPFFS_DIR IFNAME FIRST COUNT
+ *       one packet of each of SAs FIRST..FIRST+COUNT-1 through the same
+ *       program, in order: afterwards every flow has sent before (its
+ *       hints are filled in, bpf/maps.h struct nicsec_flow_val), as on a
+ *       device carrying traffic; exits 1 unless every packet was sealed.
  *
  * A benchmark, not a test: nothing is asserted about the figures.
  */
@@ -144,47 +149,81 @@ static int do_count(const char *dir)
 	return 0;
 }
 
+/* The XDP program on host port @ifindex, as an fd; -1 if none. */
+static int port_prog(unsigned int ifindex)
+{
+	uint32_t prog_id = 0;
+
+	if (bpf_xdp_query_id((int)ifindex, XDP_FLAGS_DRV_MODE, &prog_id) || !prog_id)
+		bpf_xdp_query_id((int)ifindex, XDP_FLAGS_SKB_MODE, &prog_id);
+	return prog_id ? bpf_prog_get_fd_by_id(prog_id) : -1;
+}
+
+/* One run of @fd on the frame in @in; its duration in ns, or -1 if the
+ * packet did not come out sealed (out of the wire port, grown by
+ * IP+UDP+ESP+IV, trailer and ICV) or the run failed. */
+static long run_one(int fd, unsigned int ifindex, const uint8_t *in, size_t len)
+{
+	static uint8_t out[4096];
+	struct xdp_md ctx = { .data_end = (uint32_t)len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = sizeof(out),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	if (bpf_prog_test_run_opts(fd, &o)) {
+		fprintf(stderr, "bench_scale: test run: %s\n", strerror(errno));
+		return -2;
+	}
+	if (o.retval != XDP_REDIRECT || o.data_size_out < len + 62)
+		return -1;
+	return (long)o.duration;
+}
+
+static int open_port(const char *ifname, unsigned int *ifindex)
+{
+	int fd;
+
+	*ifindex = if_nametoindex(ifname);
+	if (!*ifindex) {
+		fprintf(stderr, "bench_scale: no interface %s here\n", ifname);
+		return -1;
+	}
+	fd = port_prog(*ifindex);
+	if (fd < 0)
+		fprintf(stderr, "bench_scale: no XDP program on %s\n", ifname);
+	return fd;
+}
+
 static int do_seal(const char *ifname, unsigned long n, unsigned int samples,
 		   unsigned int train)
 {
-	static uint8_t in[14 + INNER_LEN], out[4096];
-	unsigned int ifindex = if_nametoindex(ifname), i, bad = 0;
+	static uint8_t in[14 + INNER_LEN];
+	unsigned int ifindex, i, bad = 0;
+	uint32_t *ns;
+	double sum = 0;
+	long d;
+	int fd;
 
 	if (!train)
 		train = 1;
-	uint32_t *ns = calloc(samples, sizeof(*ns)), prog_id = 0;
-	double sum = 0;
-	int fd;
-
-	if (!ifindex || !ns || !n || !samples) {
-		fprintf(stderr, "bench_scale: no interface %s here\n", ifname);
+	if (!n || !samples)
+		return 2;
+	fd = open_port(ifname, &ifindex);
+	ns = calloc(samples, sizeof(*ns));
+	if (fd < 0 || !ns)
 		return 1;
-	}
-	if (bpf_xdp_query_id((int)ifindex, XDP_FLAGS_DRV_MODE, &prog_id) || !prog_id)
-		bpf_xdp_query_id((int)ifindex, XDP_FLAGS_SKB_MODE, &prog_id);
-	fd = prog_id ? bpf_prog_get_fd_by_id(prog_id) : -1;
-	if (fd < 0) {
-		fprintf(stderr, "bench_scale: no XDP program on %s\n", ifname);
-		return 1;
-	}
 	srandom(42);
 	for (i = 0; i < samples; i++) {
-		struct xdp_md ctx = { .data_end = sizeof(in), .ingress_ifindex = ifindex };
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = sizeof(in),
-			    .data_out = out, .data_size_out = sizeof(out),
-			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
 		unsigned long sa = n == 1 ? 0 : (unsigned long)random() % n;
 
 		if (i % train == 0)
 			frame(in, sa);
-		if (bpf_prog_test_run_opts(fd, &o)) {
-			fprintf(stderr, "bench_scale: test run: %s\n", strerror(errno));
+		d = run_one(fd, ifindex, in, sizeof(in));
+		if (d == -2)
 			return 1;
-		}
-		/* sealed: out of the wire port, grown by IP+UDP+ESP+IV, trailer, ICV */
-		if (o.retval != XDP_REDIRECT || o.data_size_out < sizeof(in) + 62)
+		if (d < 0)
 			bad++;
-		ns[i] = o.duration;
+		ns[i] = d < 0 ? 0 : (uint32_t)d;
 	}
 	close(fd);
 	for (i = 0; i < samples; i++)
@@ -197,15 +236,42 @@ static int do_seal(const char *ifname, unsigned long n, unsigned int samples,
 	return bad ? 1 : 0;
 }
 
+/* One packet of each of SAs FIRST..FIRST+COUNT-1, in order: the flows
+ * have then sent before, as a loaded device's have. */
+static int do_prime(const char *ifname, unsigned long first, unsigned long count)
+{
+	static uint8_t in[14 + INNER_LEN];
+	unsigned long sa, bad = 0;
+	unsigned int ifindex;
+	long d;
+	int fd = open_port(ifname, &ifindex);
+
+	if (fd < 0)
+		return 1;
+	for (sa = first; sa < first + count; sa++) {
+		frame(in, sa);
+		d = run_one(fd, ifindex, in, sizeof(in));
+		if (d == -2)
+			return 1;
+		bad += d < 0;
+	}
+	close(fd);
+	printf("{\"first\":%lu,\"count\":%lu,\"not_sealed\":%lu}\n", first, count, bad);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "count"))
 		return do_count(argv[2]);
+	if (argc == 6 && !strcmp(argv[1], "prime"))
+		return do_prime(argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10));
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "seal"))
 		return do_seal(argv[3], strtoul(argv[4], NULL, 10),
 			       (unsigned int)strtoul(argv[5], NULL, 10),
 			       argc == 7 ? (unsigned int)strtoul(argv[6], NULL, 10) : 1);
 	fprintf(stderr, "usage: bench_scale count BPFFS_DIR\n"
-		"       bench_scale seal BPFFS_DIR IFNAME N SAMPLES [TRAIN]\n");
+		"       bench_scale seal BPFFS_DIR IFNAME N SAMPLES [TRAIN]\n"
+		"       bench_scale prime BPFFS_DIR IFNAME FIRST COUNT\n");
 	return 2;
 }

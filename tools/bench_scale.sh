@@ -11,9 +11,12 @@
 #   - at each stage, lookup + seal of 1400-byte packets whose flows hit
 #     SAs spread over the table (tools/bench_scale.c: BPF_PROG_TEST_RUN of
 #     the host port's program on the device's own maps), each packet
-#     another random SA (seal_ns, the median), and again with each random
-#     SA's packets in trains of 8 (seal_ns_train8, the mean: one cold
-#     packet and seven warm ones per train);
+#     another random SA: first while the stage's new SAs have carried no
+#     packet (seal_ns_first, the median), then after one packet of each
+#     new SA in turn, as a device carrying traffic is (seal_ns; a flow
+#     that has sent before holds the hints of its SA's cipher state,
+#     bpf/maps.h), and again with each random SA's packets in trains of 8
+#     (seal_ns_train8, the mean: one cold packet and seven warm ones);
 #   - the SAs from 1 to 1000 one per INSTALL (single-install latency), the
 #     rest as many per INSTALL as fit a datagram (the install rate);
 #   - at the end, the SAs in the table counted (every one must be there),
@@ -22,7 +25,8 @@
 #     transforms), each per SA.
 # Writes BUILD/bench/scale.json: max_sas (installed and verified),
 # install_per_s, install_p50_us, fill_1m_s, bytes_per_sa, seal_ns (by SA
-# count), ratio_1m_to_1, and their parts; "interleaved": at the full
+# count), ratio_1m_to_1, seal_ns_first and ratio_first_1m_to_1 (its 1M
+# figure over seal_ns["1"]), and their parts; "interleaved": at the full
 # table, one SA (hot) against random SAs over the table (spread) in five
 # alternated rounds, and the median ratio (robust to the machine's drift
 # between stages). Progress on stderr.
@@ -84,7 +88,7 @@ seal()	# SAS [TRAIN]
 		"$SAMPLES" "${2:-1}" || die "seal at $1 SAs: not every packet sealed"
 }
 
-have=0 batched_sas=0 batched_s=0 fill_s=0 p50= seals= trains=
+have=0 batched_sas=0 batched_s=0 fill_s=0 p50= seals= firsts= trains=
 for stage in $STAGES; do
 	[ "$stage" -gt "$have" ] || continue
 	n=$((stage - have))
@@ -101,7 +105,14 @@ for stage in $STAGES; do
 	fi
 	fill_s=$(echo "$fill_s $(echo "$j" | jq .seconds)" | awk '{ print $1 + $2 }')
 	have=$stage
-	say "lookup + seal at $have SAs ($SAMPLES packets)"
+	say "lookup + seal at $have SAs ($SAMPLES packets), the new SAs' flows not used yet"
+	s=$(seal $have)
+	say "  $(echo "$s" | jq -c .)"
+	firsts="$firsts${firsts:+,}\"$have\":$(echo "$s" | jq .median_ns)"
+	say "one packet for each of SAs $((have - n))..$((have - 1)), in order"
+	ip netns exec "$TB_DEV" "$TB_BIN/bench_scale" prime "$TB_BPFFS/dev" "$TB_DEV_HOST" \
+		$((have - n)) $n > /dev/null || die "priming SAs $((have - n))..: not every packet sealed"
+	say "lookup + seal at $have SAs ($SAMPLES packets), every flow has sent before"
 	s=$(seal $have)
 	say "  $(echo "$s" | jq -c .)"
 	seals="$seals${seals:+,}\"$have\":$(echo "$s" | jq .median_ns)"
@@ -125,6 +136,7 @@ c=$(ip netns exec "$TB_DEV" "$TB_BIN/bench_scale" count "$TB_BPFFS/dev") || die 
 say "the table holds all $have SAs; memory: $(echo "$c" | jq -c .maps)"
 
 jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
+	--argjson first "{$firsts}" \
 	--arg engine "$engine" \
 	--argjson n "$have" --argjson quick $QUICK --argjson p50 "${p50:-null}" \
 	--argjson bsas $batched_sas --argjson bs "$batched_s" --argjson fill "$fill_s" \
@@ -144,6 +156,8 @@ jq -n --argjson c "$c" --argjson seal "{$seals}" --argjson train "{$trains}" \
 	maps_bytes: $c.maps,
 	seal_ns: $seal,
 	seal_ns_train8: $train,
+	seal_ns_first: $first,
+	ratio_first_1m_to_1: (if $first["1000000"] then ($first["1000000"] / $seal["1"] * 1000 | round / 1000) else null end),
 	ratio_1m_to_1: (if $seal["1000000"] then ($seal["1000000"] / $seal["1"] * 1000 | round / 1000) else null end),
 	ratio_largest_to_1: ([$seal[]] | (.[-1] / .[0] * 1000 | round / 1000)),
 	interleaved: ([range($hots | length) as $i | $spreads[$i] / $hots[$i] * 1000 | round / 1000]

@@ -30,9 +30,11 @@
 
 #define ESP_OFF		42
 #define FRAME_MAX	3200	/* test_run of a non-frags XDP program: < 1 page */
-/* struct gcm_slot (bpf/gcm_bpf.h): cctx (8), ready (4), salt (4), htab[16][2] */
+/* struct gcm_slot (bpf/gcm_bpf.h): cctx (8), ready (4), salt (4), htab[16][2],
+ * warm (struct nicsec_warm: cctx, tfm, cipher) */
 #define SLOT_HTAB_OFF	16
-#define SLOT_LEN	(SLOT_HTAB_OFF + 16 * 16)
+#define SLOT_WARM_OFF	(SLOT_HTAB_OFF + 16 * 16)
+#define SLOT_LEN	(SLOT_WARM_OFF + 24)
 
 static struct engine_bpf_test_bpf *skel;
 static int slots_fd;
@@ -177,6 +179,24 @@ static int table_is_h_times_n(uint32_t slot, const uint8_t *key, int klen)
 	return !bad;
 }
 
+/* slot @slot's warm, as user space reads it */
+static struct nicsec_warm slot_warm(uint32_t slot)
+{
+	static uint8_t v[8192];
+	struct nicsec_warm w = { 0 };
+
+	if (!bpf_map_lookup_elem(slots_fd, &slot, v))
+		memcpy(&w, v + SLOT_WARM_OFF, sizeof(w));
+	return w;
+}
+
+/* three distinct addresses in the kernel's half (x86-64, arm64) */
+static int warm_is_kernel(struct nicsec_warm w)
+{
+	return w.cctx >> 47 == 0x1ffff && w.tfm >> 47 == 0x1ffff && w.cipher >> 47 == 0x1ffff &&
+	       w.cctx != w.tfm && w.tfm != w.cipher && w.cctx != w.cipher;
+}
+
 static int hex(const char *s, uint8_t *out, size_t cap)
 {
 	return hex_decode(s, strlen(s), out, cap);
@@ -200,7 +220,7 @@ int main(void)
 
 	tap_plan(4 + 2 * 2 * (int)n_lens + 2 * (int)(sizeof(wp_esp) / sizeof(wp_esp[0])) +
 		 (int)(sizeof(wp_raw) / sizeof(wp_raw[0])) +
-		 6 + 7 + 3 + 3 + 1 + 2 + 3);
+		 6 + 7 + 3 + 3 + 1 + 2 + 3 + 2);
 	skel = engine_bpf_test_bpf__open_and_load();
 	if (!skel)
 		tap_bail("cannot load engine_bpf_test (root and kernel BPF crypto kfuncs needed)");
@@ -223,6 +243,13 @@ int main(void)
 
 	ok(table_is_h_times_n(1, key, 16) && table_is_h_times_n(2, key, 32),
 	   "slots 1, 2: M[n] = H * n for n = 0..15 (H = E_K(0), AES-128 and AES-256)");
+	{
+		struct nicsec_warm w1 = slot_warm(1), w2 = slot_warm(2);
+
+		ok(warm_is_kernel(w1) && warm_is_kernel(w2) && w1.cctx != w2.cctx &&
+		   w1.tfm != w2.tfm && w1.cipher != w2.cipher,
+		   "slots 1, 2: warm holds each slot's own context, tfm and cipher addresses");
+	}
 
 	/* seal == OpenSSL, open restores */
 	for (klen = 16; klen <= 32; klen += 16) {
@@ -391,6 +418,11 @@ int main(void)
 
 	/* key clear */
 	is_int(nicsec_key_clear(NICSEC_ENGINE_ID_BPF, slots_fd, 1), 0, "key_clear slot 1");
+	{
+		struct nicsec_warm w = slot_warm(1);
+
+		ok(!w.cctx && !w.tfm && !w.cipher, "key_clear: slot 1's warm is zero again");
+	}
 	fl = frame_make(f, hdr0, pt, 100);
 	is_int(run(1, f, fl, 100, 1), -ENOKEY, "seal after clear -> -ENOKEY");
 	k = 1;

@@ -112,6 +112,15 @@ static void sa_put(uint32_t id, const struct nicsec_sa *sa)
 		tap_bail("sa_table update");
 }
 
+/* an outbound flow to SA @id, as sadb_add() writes it (no hints yet) */
+static void flow_put(const struct nicsec_flow *flow, uint32_t id)
+{
+	struct nicsec_flow_val fv = { .id = id };
+
+	if (bpf_map_update_elem(bpf_map__fd(dev->maps.flow_out), flow, &fv, 0))
+		tap_bail("flow_out update");
+}
+
 int main(void)
 {
 	static uint8_t f[9100], esp[64];
@@ -231,7 +240,7 @@ int main(void)
 	flow.sport = htons(7000);
 	flow.dport = htons(7001);
 	id = 4;
-	bpf_map_update_elem(bpf_map__fd(dev->maps.flow_out), &flow, &id, 0);
+	flow_put(&flow, id);
 	is_int(run(dev->progs.nic_host, f, len), XDP_REDIRECT,
 	       "host: another port's flow for the same 5-tuple does not match: passes");
 	bpf_map_delete_elem(bpf_map__fd(dev->maps.flow_out), &flow);
@@ -240,12 +249,12 @@ int main(void)
 	flow.saddr = htonl(VM_ADDR);
 	flow.daddr = htonl(CLI_ADDR);
 	id = 3;				/* 2-tuple -> SA 3 */
-	bpf_map_update_elem(bpf_map__fd(dev->maps.flow_out), &flow, &id, 0);
+	flow_put(&flow, id);
 	flow.proto = 17;
 	flow.sport = htons(7000);
 	flow.dport = htons(7001);
 	id = 4;				/* 5-tuple -> SA 4 */
-	bpf_map_update_elem(bpf_map__fd(dev->maps.flow_out), &flow, &id, 0);
+	flow_put(&flow, id);
 	before = drops(NICSEC_DROP_ENGINE);
 	is_int(run(dev->progs.nic_host, f, len), XDP_DROP, "host: 5-tuple match goes to the engine");
 	key = 4;

@@ -126,10 +126,13 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 		err = -errno;
 		goto undo_key;
 	}
-	if (sa->flags & NICSEC_SA_IN)
+	if (sa->flags & NICSEC_SA_IN) {
 		err = bpf_map_update_elem(db->spi_fd, &skey, &id, BPF_NOEXIST);
-	else
-		err = bpf_map_update_elem(db->flow_fd, flow, &id, BPF_ANY);
+	} else {
+		struct nicsec_flow_val fv = { .id = id };
+
+		err = bpf_map_update_elem(db->flow_fd, flow, &fv, BPF_ANY);
+	}
 	if (err) {
 		err = -errno;
 		goto undo_sa;
@@ -144,12 +147,20 @@ undo_key:
 
 int sadb_flow_lookup(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t *id)
 {
-	return bpf_map_lookup_elem(db->flow_fd, flow, id) ? -errno : 0;
+	struct nicsec_flow_val fv;
+
+	if (bpf_map_lookup_elem(db->flow_fd, flow, &fv))
+		return -errno;
+	*id = fv.id;
+	return 0;
 }
 
+/* The data path fills the flow's hints in again with its next packet. */
 int sadb_flow_point(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t id)
 {
-	return bpf_map_update_elem(db->flow_fd, flow, &id, BPF_ANY) ? -errno : 0;
+	struct nicsec_flow_val fv = { .id = id };
+
+	return bpf_map_update_elem(db->flow_fd, flow, &fv, BPF_ANY) ? -errno : 0;
 }
 
 int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr)
@@ -163,7 +174,7 @@ int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr)
 int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow)
 {
 	struct nicsec_sa sa, none = {};
-	uint32_t cur;
+	uint32_t cur = UINT32_MAX;
 	int err;
 
 	err = sadb_get(db, id, &sa);
@@ -173,7 +184,7 @@ int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow
 		struct nicsec_spi_key skey = { .spi = sa.spi, .daddr = sa.local_addr };
 
 		bpf_map_delete_elem(db->spi_fd, &skey);
-	} else if (flow && !bpf_map_lookup_elem(db->flow_fd, flow, &cur) && cur == id) {
+	} else if (flow && !sadb_flow_lookup(db, flow, &cur) && cur == id) {
 		bpf_map_delete_elem(db->flow_fd, flow);
 	}
 	if (bpf_map_update_elem(db->sa_fd, &id, &none, 0))
