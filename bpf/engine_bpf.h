@@ -301,9 +301,7 @@ static __always_inline void engine_warm_keep(__u32 slot, struct nicsec_warm *hin
 	if (!sl || (hint->cctx == sl->warm.cctx && hint->tfm == sl->warm.tfm &&
 		    hint->cipher == sl->warm.cipher))
 		return;
-	hint->cctx = sl->warm.cctx;
-	hint->tfm = sl->warm.tfm;
-	hint->cipher = sl->warm.cipher;
+	*hint = sl->warm;
 }
 
 static __always_inline int engine_seal(struct xdp_md *ctx, __u32 esp_off,

@@ -10,7 +10,7 @@
  * Shoup's 4-bit GHASH table M[n] = H * n, H = E_K(0^128) (256 bytes),
  * filled once per key by an XDP program (E_K is not callable from SYSCALL
  * programs), and the addresses of the cipher's state in the kernel (engine_touch()
- * loads from them early): 296 bytes, 5 cache lines, all a packet reads.
+ * loads from them early): 296 bytes, 5 or 6 cache lines, all a packet reads.
  * The table reveals H, not K: see Documentation/threat-model.md.
  *
  * 128-bit field elements are two u64 {hi, lo}: the block read big-endian,

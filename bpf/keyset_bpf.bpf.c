@@ -90,9 +90,7 @@ int key_clear(struct nicsec_key_args *args)
 		sl->htab[i][0] = 0;
 		sl->htab[i][1] = 0;
 	}
-	sl->warm.cctx = 0;
-	sl->warm.tfm = 0;
-	sl->warm.cipher = 0;
+	__builtin_memset(&sl->warm, 0, sizeof(sl->warm));
 	return old ? 0 : -2;		/* -ENOENT: the slot was empty */
 }
 

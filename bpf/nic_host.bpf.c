@@ -156,7 +156,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	struct esp_hdr *esp;
 	struct nicsec_sa *sa;
 	__u32 wire_mtu = dev_wire_mtu();
-	__u64 seq;
+	__u64 seq, touched;
 	__u8 *p, tos;
 
 	/* every per-SA load first, so that their cache misses overlap */
@@ -167,8 +167,8 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 	/* and the line of seq and the counters (an SA spans two lines more
 	 * often than not): the locked add on seq below waits for every load
 	 * before it, and would then miss on its own */
-	seq = sa->flags ^ sa->st.bytes;
-	asm volatile("" : : "r"(seq));
+	touched = sa->flags ^ sa->st.bytes;
+	asm volatile("" : : "r"(touched));
 	ss = &sa->st;
 	/* the flow is the tenant's, and so must its SA be */
 	if (!(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT) || sa->port != port)

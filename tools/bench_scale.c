@@ -206,8 +206,10 @@ static int do_seal(const char *ifname, unsigned long n, unsigned int samples,
 
 	if (!train)
 		train = 1;
-	if (!n || !samples)
+	if (!n || !samples) {
+		fprintf(stderr, "bench_scale: N and SAMPLES must be positive\n");
 		return 2;
+	}
 	fd = open_port(ifname, &ifindex);
 	ns = calloc(samples, sizeof(*ns));
 	if (fd < 0 || !ns)
