@@ -75,20 +75,41 @@ struct {
 	__type(value, struct nicsec_replay);
 } sa_replay SEC(".maps");
 
-/* outbound: (port, 5-tuple), then (port, 2-tuple) -> SA id (and the
- * data path's hints, struct nicsec_flow_val). Elements
- * allocated as they come (kmalloc, in the kernel's large-page linear map)
- * rather than preallocated in vmalloc'ed 4 KiB pages: one TLB miss less
- * per packet with a million flows. */
+/*
+ * outbound: (port, 5-tuple), then (port, 2-tuple) -> SA id, a cuckoo
+ * table of two-way buckets (bpf/flow_hash.h; nicsec-devd sizes it to two
+ * ways per SA, rounded up to a power of two: at most half full). An array
+ * rather than a kernel hash map: a lookup is one cache line found by
+ * arithmetic, not a bucket and then an element. BPF_F_MMAPABLE for its
+ * layout only (the values start page-aligned, so a bucket is one line);
+ * nothing maps it. User space writes single ways (userspace/lib/flowtab.c),
+ * which a packet may see half-written: that is why the SA entry holds its
+ * flow and the data path checks it, and why a move between buckets is
+ * bracketed by flow_gen.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NICSEC_OBJ_MAX_SA);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct nicsec_flow);
-	__type(value, struct nicsec_flow_val);
-} flow_out SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * NICSEC_OBJ_MAX_SA);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct nicsec_flow_way);
+} flow_tab SEC(".maps");
 
-/* inbound: (SPI, outer destination) -> SA id; allocated as flow_out */
+/* flow_gen[0]: odd while user space moves a flow between its buckets, and
+ * one more after; a lookup that missed while it changed looks again.
+ * Mapped by user space, which adds to it atomically. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u32);
+} flow_gen SEC(".maps");
+
+/* inbound: (SPI, outer destination) -> SA id. Elements allocated as they
+ * come (kmalloc, in the kernel's large-page linear map) rather than
+ * preallocated in vmalloc'ed 4 KiB pages: one TLB miss less per packet
+ * with a million SAs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NICSEC_OBJ_MAX_SA);

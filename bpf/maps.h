@@ -106,16 +106,21 @@ struct nicsec_warm {
 };
 
 /*
- * What an outbound flow leads to: the SA id, and the data path's own
+ * One way of a flow_tab bucket (bpf/flow_hash.h): the flow's tag (0: the
+ * way is free), the outbound SA it leads to, and the data path's own
  * hints for that SA's cipher state (user space writes zeros; the data
  * path fills them in after a packet of the flow was sealed), so that a
- * packet's loads of the SA's state all start once the flow is found.
+ * packet's loads of the SA's state all start once the way is read. The
+ * flow itself is not here: the SA entry holds it (its sel_* fields), and
+ * the data path takes a way only if its SA's flow is the packet's.
  */
-struct nicsec_flow_val {
+struct nicsec_flow_way {
+	__u32 tag;
 	__u32 id;
-	__u32 pad;		/* zero */
 	struct nicsec_warm warm;
 };
+
+#define NICSEC_FLOW_WAYS	2	/* per bucket: 64 bytes, one cache line */
 
 /* Inbound SA lookup: SPI and outer destination (RFC 4301 4.1), so that
  * tenants choosing the same SPI for their own addresses never collide. */
@@ -156,7 +161,10 @@ struct nicsec_sa {
 	__be16 local_port;	/* outer UDP, 4500 unless NAT moved it */
 	__be16 peer_port;
 	/* inbound: inner packets must come from sel_remote to sel_local
-	 * (0 = any); proto/ports 0 = any */
+	 * (0 = any); proto/ports 0 = any. Outbound: the flow the SA was
+	 * installed for, laid out as struct nicsec_flow (sel_local its
+	 * saddr, sel_remote its daddr, ports, proto, pad0, port): flow_tab
+	 * leads only to an SA whose flow is the packet's. */
 	__be32 sel_local;
 	__be32 sel_remote;
 	__be16 sel_local_port;
@@ -191,6 +199,9 @@ struct nicsec_dev_info {
 	__be32 ctl_addr;	/* the device's control address (0: none) */
 	__be16 ctl_port;	/* UDP port of the control protocol */
 	__u16 default_port;	/* non-IPv4 frames from the wire go here (0: dropped) */
+	__u32 flow_bmask;	/* flow_tab's buckets - 1 (a power of two - 1) */
+	__u32 pad;
+	__u64 flow_seed[2];	/* the flow hash's secret (bpf/flow_hash.h) */
 };
 
 /* One port (port_info[port]); ifindex 0: not in use. */

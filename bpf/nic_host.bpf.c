@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "esp.h"
 #include "engine.h"
+#include "flow_tab.bpf.h"
 
 static __always_inline int host_drop(struct nicsec_port_stats *st, __u32 port,
 				     __u32 reason, struct nicsec_sa_stats *ss)
@@ -143,36 +144,23 @@ static __always_inline int move_to_head(struct xdp_md *ctx, __u32 inner_len, __u
 	return 0;
 }
 
+/* Seal the packet for SA @id (entry @sa) that way @w of its flow led to
+ * (flow_find(): the SA is valid, outbound and the port's, and its cipher
+ * state's loads are under way). */
 static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stats *st,
-				     __u32 port, struct nicsec_flow_val *fv)
+				     __u32 port, struct nicsec_flow_way *w, struct nicsec_sa *sa,
+				     __u32 id)
 {
-	__u32 id = fv->id;
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	__u32 inner_len, pad, ct_len, frame_len, extra, tail, moved, i;
-	struct nicsec_sa_stats *ss;
+	struct nicsec_sa_stats *ss = &sa->st;
 	struct ethhdr *eth, *old;
 	struct iphdr *ip, *inner;
 	struct udphdr *udp;
 	struct esp_hdr *esp;
-	struct nicsec_sa *sa;
 	__u32 wire_mtu = dev_wire_mtu();
-	__u64 seq, touched;
+	__u64 seq;
 	__u8 *p, tos;
-
-	/* every per-SA load first, so that their cache misses overlap */
-	engine_touch(id, &fv->warm);
-	sa = bpf_map_lookup_elem(&sa_table, &id);
-	if (!sa)
-		return host_drop(st, port, NICSEC_DROP_NO_SA, NULL);
-	/* and the line of seq and the counters (an SA spans two lines more
-	 * often than not): the locked add on seq below waits for every load
-	 * before it, and would then miss on its own */
-	touched = sa->flags ^ sa->st.bytes;
-	asm volatile("" : : "r"(touched));
-	ss = &sa->st;
-	/* the flow is the tenant's, and so must its SA be */
-	if (!(sa->flags & NICSEC_SA_VALID) || !(sa->flags & NICSEC_SA_OUT) || sa->port != port)
-		return host_drop(st, port, NICSEC_DROP_NO_SA, ss);
 
 	inner = data + 14;
 	if ((void *)(inner + 1) > end)
@@ -268,7 +256,7 @@ static __always_inline int esp_encap(struct xdp_md *ctx, struct nicsec_port_stat
 
 	if (engine_seal(ctx, ESP_OUT_OFF, ct_len, id))
 		return host_drop(st, port, NICSEC_DROP_ENGINE, ss);
-	engine_warm_keep(id, &fv->warm);
+	engine_warm_keep(id, &w->warm);
 	__sync_fetch_and_add(&ss->packets, 1);
 	__sync_fetch_and_add(&ss->bytes, inner_len);
 	st->sealed++;
@@ -315,7 +303,9 @@ int nic_host(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	__u32 ifindex = ctx->ingress_ifindex, ihl, *portp, port;
-	struct nicsec_flow_val *fv;
+	struct nicsec_flow_way *w;
+	struct nicsec_sa *sa = NULL;
+	__u32 id = 0;
 	struct nicsec_port_stats *st;
 	struct nicsec_flow key = {};
 	struct nicsec_dev_info *di;
@@ -373,17 +363,17 @@ int nic_host(struct xdp_md *ctx)
 			key.proto = ip->protocol;
 			key.sport = ports[0];
 			key.dport = ports[1];
-			fv = bpf_map_lookup_elem(&flow_out, &key);
-			if (fv)
-				return esp_encap(ctx, st, port, fv);
+			w = flow_find(&key, di, &sa, &id);
+			if (w)
+				return esp_encap(ctx, st, port, w, sa, id);
 			key.proto = 0;
 			key.sport = 0;
 			key.dport = 0;
 		}
 	}
-	fv = bpf_map_lookup_elem(&flow_out, &key);
-	if (fv)
-		return esp_encap(ctx, st, port, fv);
+	w = flow_find(&key, di, &sa, &id);
+	if (w)
+		return esp_encap(ctx, st, port, w, sa, id);
 pass:
 	st->passed++;
 	return port_forward(ctx, st, NICSEC_PORT_WIRE);

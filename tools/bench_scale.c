@@ -23,7 +23,7 @@
  *   bench_scale prime BPFFS_DIR IFNAME FIRST COUNT
  *       one packet of each of SAs FIRST..FIRST+COUNT-1 through the same
  *       program, in order: afterwards every flow has sent before (its
- *       hints are filled in, bpf/maps.h struct nicsec_flow_val), as on a
+ *       hints are filled in, bpf/maps.h struct nicsec_flow_way), as on a
  *       device carrying traffic; exits 1 unless every packet was sealed.
  *
  * A benchmark, not a test: nothing is asserted about the figures.
@@ -99,7 +99,7 @@ static int count_one(void *arg, uint32_t id, const struct nicsec_sa *sa)
 static int do_count(const char *dir)
 {
 	static const char *const maps[] = {
-		"sa_table", "sa_replay", "flow_out", "spi_in", "gcm_slots",
+		"sa_table", "sa_replay", "flow_tab", "spi_in", "gcm_slots",
 		"tx_port", "port_stats", "drop_stats", "port_info", "port_of", "owner",
 		"dev_info", "devd_info", "xsks", "move_buf", "gcm_scratch",
 	};

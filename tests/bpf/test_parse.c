@@ -23,6 +23,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "device_none.skel.h"
+#include "flow_hash.h"
+#include "flowtab.h"
 #include "maps.h"
 #include "../tap.h"
 
@@ -30,6 +32,7 @@
 #define CLI_ADDR	0x0a4d0002	/* 10.77.0.2 */
 
 static struct device_none_bpf *dev;
+static struct nicsec_flowtab ft;
 static uint8_t out[9100];
 static uint32_t out_len;
 
@@ -112,13 +115,39 @@ static void sa_put(uint32_t id, const struct nicsec_sa *sa)
 		tap_bail("sa_table update");
 }
 
-/* an outbound flow to SA @id, as sadb_add() writes it (no hints yet) */
+/* an outbound flow to SA @id, as sadb_add() writes it: the SA entry
+ * records its flow, then the flow goes into flow_tab (no hints yet) */
 static void flow_put(const struct nicsec_flow *flow, uint32_t id)
 {
-	struct nicsec_flow_val fv = { .id = id };
+	struct nicsec_sa sa;
 
-	if (bpf_map_update_elem(bpf_map__fd(dev->maps.flow_out), flow, &fv, 0))
-		tap_bail("flow_out update");
+	if (bpf_map_lookup_elem(bpf_map__fd(dev->maps.sa_table), &id, &sa))
+		tap_bail("sa_table lookup");
+	sa.sel_local = flow->saddr;
+	sa.sel_remote = flow->daddr;
+	sa.sel_local_port = flow->sport;
+	sa.sel_remote_port = flow->dport;
+	sa.sel_proto = flow->proto;
+	sa_put(id, &sa);
+	if (flowtab_set(&ft, flow, id))
+		tap_bail("flow_tab: no room for a flow");
+}
+
+/* A way made by hand in @flow's first bucket: its tag, SA @id. */
+static void way_forge(const struct nicsec_flow *flow, uint32_t id)
+{
+	uint64_t h = nicsec_flow_hash(flow, ft.seed);
+	uint32_t idx = ((uint32_t)h & ft.bmask) * NICSEC_FLOW_WAYS;
+
+	ft.ways[idx].id = id;
+	ft.ways[idx].tag = nicsec_flow_tag(h);
+}
+
+static void way_unforge(const struct nicsec_flow *flow)
+{
+	uint64_t h = nicsec_flow_hash(flow, ft.seed);
+
+	ft.ways[((uint32_t)h & ft.bmask) * NICSEC_FLOW_WAYS].tag = 0;
 }
 
 int main(void)
@@ -130,13 +159,27 @@ int main(void)
 	uint64_t before;
 	int i;
 
-	tap_plan(36);
+	tap_plan(42);
 	dev = device_none_bpf__open_and_load();
 	if (!dev)
 		tap_bail("cannot load the device object (root and BPF needed)");
 	for (key = 0; key < NICSEC_PORT_MAX; key++)
 		if (bpf_map_update_elem(bpf_map__fd(dev->maps.tx_port), &key, &lo, 0))
 			tap_bail("tx_port update");
+	{
+		/* flow_tab's geometry and secret, as nicsec-devd records them */
+		struct nicsec_dev_info info = {
+			.flow_bmask = 2 * NICSEC_OBJ_MAX_SA / NICSEC_FLOW_WAYS - 1,
+			.flow_seed = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL },
+		};
+
+		key = 0;
+		if (bpf_map_update_elem(bpf_map__fd(dev->maps.dev_info), &key, &info, 0) ||
+		    flowtab_open(&ft, bpf_map__fd(dev->maps.flow_tab),
+				 bpf_map__fd(dev->maps.flow_gen),
+				 bpf_map__fd(dev->maps.sa_table), &info))
+			tap_bail("dev_info / flow_tab");
+	}
 	{
 		struct nicsec_prefix vm = { .prefixlen = 32, .addr = htonl(VM_ADDR) };
 		__u32 port = NICSEC_PORT_HOST1;
@@ -232,6 +275,9 @@ int main(void)
 	sa.port = NICSEC_PORT_HOST1;
 	sa_put(3, &sa);
 	sa_put(4, &sa);
+	sa.port = NICSEC_PORT_HOST1 + 1;
+	sa_put(5, &sa);			/* port 2's */
+	sa.port = NICSEC_PORT_HOST1;
 	/* another tenant's flow for the same 5-tuple: never port 1's */
 	flow.port = NICSEC_PORT_HOST1 + 1;
 	flow.saddr = htonl(VM_ADDR);
@@ -239,11 +285,24 @@ int main(void)
 	flow.proto = 17;
 	flow.sport = htons(7000);
 	flow.dport = htons(7001);
-	id = 4;
+	id = 5;
 	flow_put(&flow, id);
 	is_int(run(dev->progs.nic_host, f, len), XDP_REDIRECT,
 	       "host: another port's flow for the same 5-tuple does not match: passes");
-	bpf_map_delete_elem(bpf_map__fd(dev->maps.flow_out), &flow);
+	ok(out_len == len && !memcmp(out, f, len), "host: ... unchanged");
+	is_int(flowtab_set(&ft, &flow, 4), -EINVAL,
+	       "flow_tab: a flow is refused an SA installed for another flow (port 1's)");
+	/* a way that says port 1's 5-tuple but leads to port 2's SA (as a
+	 * half-written way or a shared tag could): the SA's own flow decides */
+	flow.port = NICSEC_PORT_HOST1;
+	way_forge(&flow, 5);
+	is_int(run(dev->progs.nic_host, f, len), XDP_REDIRECT,
+	       "host: a way with the flow's tag but another tenant's SA: not taken, passes");
+	ok(out_len == len && !memcmp(out, f, len), "host: ... unchanged");
+	way_unforge(&flow);
+	flow.port = NICSEC_PORT_HOST1 + 1;
+	is_int(flowtab_del(&ft, &flow, UINT32_MAX), 0, "flow_tab: port 2's flow removed");
+	is_int(flowtab_count(&ft), 0, "flow_tab: empty again");
 	memset(&flow, 0, sizeof(flow));
 	flow.port = NICSEC_PORT_HOST1;
 	flow.saddr = htonl(VM_ADDR);
@@ -278,10 +337,12 @@ int main(void)
 
 	/* too big for the wire (MTU 1500): ICMP fragmentation needed back */
 	{
-		struct nicsec_dev_info info = { .wire_mtu = 1500 };
+		struct nicsec_dev_info info;
 		uint8_t big[1600];
 
 		key = 0;
+		bpf_map_lookup_elem(bpf_map__fd(dev->maps.dev_info), &key, &info);
+		info.wire_mtu = 1500;
 		bpf_map_update_elem(bpf_map__fd(dev->maps.dev_info), &key, &info, 0);
 		for (i = 0; i < (int)sizeof(big); i++)
 			big[i] = (uint8_t)i;
@@ -298,6 +359,7 @@ int main(void)
 		   !memcmp(out + 42, f + 14, 28),
 		   "host: IP and ICMP checksums valid, quoting the packet's header + 8 bytes");
 	}
+	flowtab_close(&ft);
 	device_none_bpf__destroy(dev);
 	return tap_done();
 }

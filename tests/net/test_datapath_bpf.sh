@@ -140,13 +140,14 @@ for mode in adapter switch; do
 		vm bash -c "$(declare -f udp_burst); udp_burst $TB_CLI_ADDR 7000 7100 200 $D/udp-sent.hex"
 	sleep 0.5
 	ktap_check "$t SA 1 sealed 200 packets" [ "$(sa_json 1 packets)" = 200 ]
-	# the data path copied where SA 1's cipher state lives into its flow
-	# (bpf/maps.h struct nicsec_flow_val: id, pad, warm) from the slot
+	# the data path copied where SA 1's cipher state lives into its flow's
+	# way (bpf/maps.h struct nicsec_flow_way: tag, id, warm) from the slot
 	# (struct gcm_slot: warm in its last 24 bytes); raw bytes, as jq
 	# would round 64-bit numbers
 	warm=$(bpftool -j map lookup pinned "$dev/gcm_slots" key 1 0 0 0 | jq -c '.value[-24:]')
-	hints=$(bpftool -j map dump pinned "$dev/flow_out" |
-		jq -c '[.[].value | select(.[0:4] == ["0x01","0x00","0x00","0x00"]) | .[8:32]] | unique')
+	hints=$(bpftool -j map dump pinned "$dev/flow_tab" |
+		jq -c '[.[].value | select(.[0:4] != ["0x00","0x00","0x00","0x00"] and
+					 .[4:8] == ["0x01","0x00","0x00","0x00"]) | .[8:32]] | unique')
 	ktap_check "$t SA 1's flow holds its slot's cipher addresses, not zero" \
 		[ "$hints" = "[$warm]" -a "$(echo "$warm" | jq 'any(. != "0x00")')" = true ]
 

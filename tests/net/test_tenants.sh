@@ -289,13 +289,16 @@ tb_device_stop
 
 # ---- a device sized for a million SAs ------------------------------------------
 TB_MAX_SAS=1000000 tb_device_start --ctl-addr $CTL || { ktap_fail "1M-SA device"; ktap_finish; }
-sizes=$(for m in sa_table sa_replay flow_out spi_in gcm_slots; do
+sizes=$(for m in sa_table sa_replay spi_in gcm_slots flow_tab; do
 	[ -e "$TB_BPFFS/dev/$m" ] || continue
 	bpftool -j map show pinned "$TB_BPFFS/dev/$m" | jq -r '"\(.name)=\(.max_entries)"'
 done | tr '\n' ' ')
 ktap_diag "$sizes"
 expect "--max-sas 1000000: every SA table has 1000000 entries" "" \
-	"$(echo "$sizes" | tr ' ' '\n' | grep -v '=1000000$' | grep .)"
+	"$(echo "$sizes" | tr ' ' '\n' | grep -v '=1000000$' | grep -v '^flow_tab=' | grep .)"
+# two ways a bucket, 2^20 buckets: at most half full
+expect "and flow_tab 2 x 2^20 ways" "flow_tab=2097152" \
+	"$(echo "$sizes" | tr ' ' '\n' | grep '^flow_tab=')"
 expect "nicsec dev show reports it" "1000000" "$(nicsec -j dev show | jq .max_sas)"
 nicsec tenant add A dev nhost1 key "$TB_RUN/A.key" addr 10.77.0.1 >/dev/null
 in_ns "$VM1" "$TB_BIN/ctlload" -d $CTL -k "$TB_RUN/A.key" -n 64 -b 16 >/dev/null 2>&1

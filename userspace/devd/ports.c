@@ -18,16 +18,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_link.h>
+#include <sys/random.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "flowtab.h"
 #include "keyset.h"
 #include "maps.h"
 #include "log.h"
 #include "devd.h"
 
-/* The maps sized by the number of SAs. */
+/* The maps sized by the number of SAs (and flow_tab, by flowtab_buckets()). */
 static const char *const sa_maps[] = {
-	"sa_table", "sa_replay", "flow_out", "spi_in", "gcm_slots",
+	"sa_table", "sa_replay", "spi_in", "gcm_slots",
 };
 
 static int attach(struct bpf_object *obj, const char *prog, int ifindex, bool generic)
@@ -172,6 +174,25 @@ int devd_dev_open(struct devd_dev *d, const char *bpffs)
 			log_err("sizing %s for %u SAs failed", sa_maps[i], d->max_sas);
 			goto fail;
 		}
+	}
+	{
+		struct bpf_map *m = bpf_object__find_map_by_name(d->obj, "flow_tab");
+		uint32_t buckets = flowtab_buckets(d->max_sas);
+
+		if (!m || bpf_map__set_max_entries(m, buckets * NICSEC_FLOW_WAYS)) {
+			err = -EINVAL;
+			log_err("sizing flow_tab for %u SAs failed", d->max_sas);
+			goto fail;
+		}
+		d->info.flow_bmask = buckets - 1;
+	}
+	/* the flow hash's secret: flows a tenant picks land where it cannot
+	 * tell (bpf/flow_hash.h) */
+	if (getrandom(d->info.flow_seed, sizeof(d->info.flow_seed), 0) !=
+	    (ssize_t)sizeof(d->info.flow_seed)) {
+		err = -errno;
+		log_err("drawing the flow hash's secret: %s", strerror(-err));
+		goto fail;
 	}
 	err = bpf_object__load(d->obj);
 	if (err) {

@@ -187,8 +187,7 @@ undo:
 uint32_t devd_sas_flush(struct devd_sas *s, uint16_t port)
 {
 	struct nicsec_spi_key *spis = NULL;
-	struct nicsec_flow *flows = NULL;
-	uint32_t id, n = 0, n_spi = 0, n_flow = 0, *ids = NULL;
+	uint32_t id, n = 0, n_spi = 0, *ids = NULL;
 	int err;
 
 	for (id = 0; id < s->max; id++)
@@ -197,12 +196,10 @@ uint32_t devd_sas_flush(struct devd_sas *s, uint16_t port)
 		return 0;
 	ids = calloc(n, sizeof(*ids));
 	spis = calloc(n, sizeof(*spis));
-	flows = calloc(n, sizeof(*flows));
-	if (!ids || !spis || !flows) {
+	if (!ids || !spis) {
 		/* no memory for the batches: one by one */
 		free(ids);
 		free(spis);
-		free(flows);
 		for (n = 0, id = 0; id < s->max; id++) {
 			if (s->meta[id].port && (!port || s->meta[id].port == port)) {
 				devd_sas_del(s, id);
@@ -217,18 +214,15 @@ uint32_t devd_sas_flush(struct devd_sas *s, uint16_t port)
 		if (!m->port || (port && m->port != port))
 			continue;
 		ids[n++] = id;
-		if (m->out)
-			flows[n_flow++] = m->flow;
-		else
+		if (!m->out)
 			spis[n_spi++] = m->spi;
 	}
-	err = sadb_del_many(s->db, ids, n, spis, n_spi, flows, n_flow);
+	err = sadb_del_many(s->db, ids, n, spis, n_spi);
 	if (err)
 		log_warn("removing %u SAs: %s", n, strerror(-err));
 	for (id = 0; id < n; id++)
 		put_id(s, ids[id]);
 	free(ids);
 	free(spis);
-	free(flows);
 	return n;
 }

@@ -22,16 +22,17 @@ static int open_pin(const char *dir, const char *name)
 int sadb_open(struct nicsec_sadb *db, const char *dir)
 {
 	static const char *const names[] = {
-		"sa_table", "flow_out", "spi_in", "sa_replay", "dev_info",
+		"sa_table", "flow_tab", "flow_gen", "spi_in", "sa_replay", "dev_info",
 		"drop_stats", "port_stats",
 	};
-	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->spi_fd, &db->replay_fd,
+	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->gen_fd, &db->spi_fd, &db->replay_fd,
 		       &db->info_fd, &db->drop_fd, &db->port_fd };
 	uint32_t zero = 0;
 	size_t i;
 	int err;
 
 	db->slots_fd = -1;
+	db->flows.ways = NULL;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		*fds[i] = -1;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -55,6 +56,11 @@ int sadb_open(struct nicsec_sadb *db, const char *dir)
 		}
 		db->max_sas = mi.max_entries;
 	}
+	err = flowtab_open(&db->flows, db->flow_fd, db->gen_fd, db->sa_fd, &db->info);
+	if (err) {
+		db->flows.ways = NULL;
+		goto fail;
+	}
 	/* the bpf engine's key slots (crypto contexts as kptrs) */
 	if (db->info.engine == NICSEC_ENGINE_ID_BPF) {
 		db->slots_fd = open_pin(dir, "gcm_slots");
@@ -71,10 +77,13 @@ fail:
 
 void sadb_close(struct nicsec_sadb *db)
 {
-	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->spi_fd, &db->replay_fd,
+	int *fds[] = { &db->sa_fd, &db->flow_fd, &db->gen_fd, &db->spi_fd, &db->replay_fd,
 		       &db->info_fd, &db->drop_fd, &db->port_fd };
 	size_t i;
 
+	if (db->flows.ways)
+		flowtab_close(&db->flows);
+	db->flows.ways = NULL;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -120,6 +129,15 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 		return err;
 	entry.flags |= NICSEC_SA_VALID;
 	entry.seq = 0;
+	if (sa->flags & NICSEC_SA_OUT) {
+		/* the flow the data path checks a way against */
+		entry.sel_local = flow->saddr;
+		entry.sel_remote = flow->daddr;
+		entry.sel_local_port = flow->sport;
+		entry.sel_remote_port = flow->dport;
+		entry.sel_proto = flow->proto;
+		entry.pad0 = 0;
+	}
 	memset(&entry.st, 0, sizeof(entry.st));
 	if (bpf_map_update_elem(db->replay_fd, &id, &replay, 0) ||
 	    bpf_map_update_elem(db->sa_fd, &id, &entry, 0)) {
@@ -128,15 +146,13 @@ int sadb_add(struct nicsec_sadb *db, uint32_t id, const struct nicsec_sa *sa,
 	}
 	if (sa->flags & NICSEC_SA_IN) {
 		err = bpf_map_update_elem(db->spi_fd, &skey, &id, BPF_NOEXIST);
+		if (err)
+			err = -errno;
 	} else {
-		struct nicsec_flow_val fv = { .id = id };
-
-		err = bpf_map_update_elem(db->flow_fd, flow, &fv, BPF_ANY);
+		err = flowtab_set(&db->flows, flow, id);
 	}
-	if (err) {
-		err = -errno;
+	if (err)
 		goto undo_sa;
-	}
 	return 0;
 undo_sa:
 	bpf_map_update_elem(db->sa_fd, &id, &none, 0);
@@ -147,20 +163,13 @@ undo_key:
 
 int sadb_flow_lookup(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t *id)
 {
-	struct nicsec_flow_val fv;
-
-	if (bpf_map_lookup_elem(db->flow_fd, flow, &fv))
-		return -errno;
-	*id = fv.id;
-	return 0;
+	return flowtab_find(&db->flows, flow, id, NULL);
 }
 
 /* The data path fills the flow's hints in again with its next packet. */
 int sadb_flow_point(struct nicsec_sadb *db, const struct nicsec_flow *flow, uint32_t id)
 {
-	struct nicsec_flow_val fv = { .id = id };
-
-	return bpf_map_update_elem(db->flow_fd, flow, &fv, BPF_ANY) ? -errno : 0;
+	return flowtab_set(&db->flows, flow, id);
 }
 
 int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr)
@@ -174,7 +183,6 @@ int sadb_spi_used(struct nicsec_sadb *db, uint32_t spi, uint32_t daddr)
 int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow)
 {
 	struct nicsec_sa sa, none = {};
-	uint32_t cur = UINT32_MAX;
 	int err;
 
 	err = sadb_get(db, id, &sa);
@@ -184,8 +192,8 @@ int sadb_del(struct nicsec_sadb *db, uint32_t id, const struct nicsec_flow *flow
 		struct nicsec_spi_key skey = { .spi = sa.spi, .daddr = sa.local_addr };
 
 		bpf_map_delete_elem(db->spi_fd, &skey);
-	} else if (flow && !sadb_flow_lookup(db, flow, &cur) && cur == id) {
-		bpf_map_delete_elem(db->flow_fd, flow);
+	} else if (flow) {
+		flowtab_del(&db->flows, flow, id);	/* unless a rekey took it */
 	}
 	if (bpf_map_update_elem(db->sa_fd, &id, &none, 0))
 		return -errno;
@@ -221,8 +229,7 @@ static int delete_many(int fd, const void *keys, uint32_t n, size_t size)
 }
 
 int sadb_del_many(struct nicsec_sadb *db, const uint32_t *ids, uint32_t n,
-		  const struct nicsec_spi_key *spis, uint32_t n_spis,
-		  const struct nicsec_flow *flows, uint32_t n_flows)
+		  const struct nicsec_spi_key *spis, uint32_t n_spis)
 {
 	struct nicsec_sa *none = calloc(4096, sizeof(*none));
 	uint32_t done = 0, c;
@@ -231,8 +238,8 @@ int sadb_del_many(struct nicsec_sadb *db, const uint32_t *ids, uint32_t n,
 	if (!none)
 		return -ENOMEM;
 	err = delete_many(db->spi_fd, spis, n_spis, sizeof(*spis));
-	e = delete_many(db->flow_fd, flows, n_flows, sizeof(*flows));
-	err = err ?: e;
+	if (flowtab_del_ids(&db->flows, ids, n, db->max_sas) < 0 && !err)
+		err = -ENOMEM;
 	while (done < n) {
 		LIBBPF_OPTS(bpf_map_batch_opts, o);
 
