@@ -80,10 +80,10 @@ struct {
  * table of two-way buckets (bpf/flow_hash.h; nicsec-devd sizes it to two
  * ways per SA, rounded up to a power of two: at most half full). An array
  * rather than a kernel hash map: a lookup is one cache line found by
- * arithmetic, not a bucket and then an element. BPF_F_MMAPABLE for its
- * layout only (the values start page-aligned, so a bucket is one line);
- * nothing maps it. User space writes single ways (userspace/lib/flowtab.c),
- * which a packet may see half-written: that is why the SA entry holds its
+ * arithmetic, not a bucket and then an element. BPF_F_MMAPABLE: user
+ * space (userspace/lib/flowtab.c) maps it and writes single ways in place,
+ * and the values start page-aligned, so a bucket is one cache line. A
+ * packet may see a way half-written: that is why the SA entry holds its
  * flow and the data path checks it, and why a move between buckets is
  * bracketed by flow_gen.
  */

@@ -303,9 +303,10 @@ int nic_host(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	__u32 ifindex = ctx->ingress_ifindex, ihl, *portp, port;
-	struct nicsec_flow_way *w;
+	struct nicsec_flow_way *w = NULL;
 	struct nicsec_sa *sa = NULL;
 	__u32 id = 0;
+	int r;
 	struct nicsec_port_stats *st;
 	struct nicsec_flow key = {};
 	struct nicsec_dev_info *di;
@@ -363,17 +364,21 @@ int nic_host(struct xdp_md *ctx)
 			key.proto = ip->protocol;
 			key.sport = ports[0];
 			key.dport = ports[1];
-			w = flow_find(&key, di, &sa, &id);
-			if (w)
+			r = flow_find(&key, di, &w, &sa, &id);
+			if (r == FLOW_FOUND)
 				return esp_encap(ctx, st, port, w, sa, id);
+			if (r == FLOW_DROP)
+				return host_drop(st, port, NICSEC_DROP_NO_SA, NULL);
 			key.proto = 0;
 			key.sport = 0;
 			key.dport = 0;
 		}
 	}
-	w = flow_find(&key, di, &sa, &id);
-	if (w)
+	r = flow_find(&key, di, &w, &sa, &id);
+	if (r == FLOW_FOUND)
 		return esp_encap(ctx, st, port, w, sa, id);
+	if (r == FLOW_DROP)
+		return host_drop(st, port, NICSEC_DROP_NO_SA, NULL);
 pass:
 	st->passed++;
 	return port_forward(ctx, st, NICSEC_PORT_WIRE);

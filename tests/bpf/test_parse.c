@@ -159,7 +159,7 @@ int main(void)
 	uint64_t before;
 	int i;
 
-	tap_plan(42);
+	tap_plan(46);
 	dev = device_none_bpf__open_and_load();
 	if (!dev)
 		tap_bail("cannot load the device object (root and BPF needed)");
@@ -300,6 +300,21 @@ int main(void)
 	       "host: a way with the flow's tag but another tenant's SA: not taken, passes");
 	ok(out_len == len && !memcmp(out, f, len), "host: ... unchanged");
 	way_unforge(&flow);
+	/* a way of the flow whose SA is not valid (being removed, or the old
+	 * SA of a rekey): dropped, never passed in clear */
+	way_forge(&flow, 6);
+	before = drops(NICSEC_DROP_NO_SA);
+	is_int(run(dev->progs.nic_host, f, len), XDP_DROP,
+	       "host: the flow's way leads to an SA that is not valid: dropped");
+	is_int(drops(NICSEC_DROP_NO_SA) - before, 1, "host: counted as no_sa");
+	way_unforge(&flow);
+	/* user space moving flows (flow_gen odd) throughout: a packet whose
+	 * flow is not found might have been there: dropped */
+	__atomic_store_n(ft.gen, 1, __ATOMIC_SEQ_CST);
+	is_int(run(dev->progs.nic_host, f, len), XDP_DROP,
+	       "host: no way found while flows are being moved: dropped, not passed");
+	__atomic_store_n(ft.gen, 2, __ATOMIC_SEQ_CST);
+	is_int(run(dev->progs.nic_host, f, len), XDP_REDIRECT, "host: moves over: passes again");
 	flow.port = NICSEC_PORT_HOST1 + 1;
 	is_int(flowtab_del(&ft, &flow, UINT32_MAX), 0, "flow_tab: port 2's flow removed");
 	is_int(flowtab_count(&ft), 0, "flow_tab: empty again");

@@ -190,7 +190,7 @@ int devd_dev_open(struct devd_dev *d, const char *bpffs)
 	 * tell (bpf/flow_hash.h) */
 	if (getrandom(d->info.flow_seed, sizeof(d->info.flow_seed), 0) !=
 	    (ssize_t)sizeof(d->info.flow_seed)) {
-		err = -errno;
+		err = errno ? -errno : -EIO;
 		log_err("drawing the flow hash's secret: %s", strerror(-err));
 		goto fail;
 	}

@@ -47,7 +47,7 @@ int flowtab_open(struct nicsec_flowtab *ft, int fd, int gen_fd, int sa_fd,
 	ft->bmask = di->flow_bmask;
 	if (mi.value_size != sizeof(struct nicsec_flow_way) ||
 	    (ft->bmask & (ft->bmask + 1)) ||
-	    (uint64_t)(ft->bmask + 1) * NICSEC_FLOW_WAYS > mi.max_entries)
+	    ((uint64_t)ft->bmask + 1) * NICSEC_FLOW_WAYS > mi.max_entries)
 		return -EINVAL;
 	ft->seed[0] = di->flow_seed[0];
 	ft->seed[1] = di->flow_seed[1];
@@ -272,7 +272,7 @@ long flowtab_del_ids(struct nicsec_flowtab *ft, const uint32_t *ids, uint32_t n,
 		     uint32_t max_sas)
 {
 	uint8_t *gone = calloc((max_sas + 7) / 8, 1);
-	uint64_t i, ways = (uint64_t)(ft->bmask + 1) * NICSEC_FLOW_WAYS;
+	uint64_t i, ways = ((uint64_t)ft->bmask + 1) * NICSEC_FLOW_WAYS;
 	long freed = 0;
 
 	if (!gone)
@@ -294,7 +294,7 @@ long flowtab_del_ids(struct nicsec_flowtab *ft, const uint32_t *ids, uint32_t n,
 
 uint32_t flowtab_count(const struct nicsec_flowtab *ft)
 {
-	uint64_t i, ways = (uint64_t)(ft->bmask + 1) * NICSEC_FLOW_WAYS;
+	uint64_t i, ways = ((uint64_t)ft->bmask + 1) * NICSEC_FLOW_WAYS;
 	uint32_t n = 0;
 
 	for (i = 0; i < ways; i++)

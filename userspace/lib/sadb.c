@@ -238,8 +238,26 @@ int sadb_del_many(struct nicsec_sadb *db, const uint32_t *ids, uint32_t n,
 	if (!none)
 		return -ENOMEM;
 	err = delete_many(db->spi_fd, spis, n_spis, sizeof(*spis));
-	if (flowtab_del_ids(&db->flows, ids, n, db->max_sas) < 0 && !err)
-		err = -ENOMEM;
+	if (flowtab_del_ids(&db->flows, ids, n, db->max_sas) < 0) {
+		/* no memory for the pass: each outbound SA's own flow, from
+		 * its entry, before the entry goes */
+		uint32_t i;
+
+		for (i = 0; i < n; i++) {
+			struct nicsec_sa sa;
+			struct nicsec_flow f = {};
+
+			if (sadb_get(db, ids[i], &sa) || !(sa.flags & NICSEC_SA_OUT))
+				continue;
+			f.saddr = sa.sel_local;
+			f.daddr = sa.sel_remote;
+			f.sport = sa.sel_local_port;
+			f.dport = sa.sel_remote_port;
+			f.proto = sa.sel_proto;
+			f.port = sa.port;
+			flowtab_del(&db->flows, &f, ids[i]);
+		}
+	}
 	while (done < n) {
 		LIBBPF_OPTS(bpf_map_batch_opts, o);
 
