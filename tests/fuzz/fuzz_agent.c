@@ -151,17 +151,18 @@ static void setup_conf(void)
 	conf_id_fqdn(&c->local_id, "vm.example");
 	conf_id_fqdn(&c->remote_id, "cli.example");
 	snprintf(c->psk_file, sizeof(c->psk_file), "%s", psk_path);
-	snprintf(c->child.name, sizeof(c->child.name), "s");
-	if (conf_parse_ts("10.78.0.1/32[udp/7000]", &c->child.local_ts) ||
-	    conf_parse_ts("10.78.0.0/24", &c->child.remote_ts))
+	snprintf(c->children[0].name, sizeof(c->children[0].name), "s");
+	if (conf_parse_ts("10.78.0.1/32[udp/7000]", &c->children[0].local_ts) ||
+	    conf_parse_ts("10.78.0.0/24", &c->children[0].remote_ts))
 		abort();
 	for (i = 0; i < sizeof(esp) / sizeof(esp[0]); i++)
-		if (conf_parse_proposal(esp[i], 0, &c->child.esp[c->child.n_esp++]))
+		if (conf_parse_proposal(esp[i], 0, &c->children[0].esp[c->children[0].n_esp++]))
 			abort();
 	/* after the IKE SA's rekey (3600 s): a clock jump reaches either */
-	c->child.rekey_time = 7200;
-	c->child.rand_time = 60;
-	c->child.life_time = 7920;
+	c->children[0].rekey_time = 7200;
+	c->children[0].rand_time = 60;
+	c->children[0].life_time = 7920;
+	c->n_child = 1;
 }
 
 static void cleanup(void)

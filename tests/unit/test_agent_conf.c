@@ -133,17 +133,17 @@ static void test_full(void)
 	ok(!strcmp(c->psk_file, "/etc/nicsec/cli.psk"), "psk_file (two keys on one line)");
 	ok(c->remote_id.type == IKE_ID_RFC822_ADDR && c->remote_id.len == 15 &&
 	   !memcmp(c->remote_id.data, "cli@example.org", 15), "remote id RFC822");
-	ok(!strcmp(c->child.name, "s"), "child name");
-	ok(c->child.local_ts.addr == ip("10.78.0.1") && c->child.local_ts.prefix == 32 &&
-	   c->child.local_ts.proto == 17 && c->child.local_ts.port == 7000, "local_ts");
-	ok(c->child.remote_ts.addr == ip("10.78.0.2") && c->child.remote_ts.prefix == 32 &&
-	   !c->child.remote_ts.proto && !c->child.remote_ts.port, "remote_ts");
-	is_int(c->child.n_esp, 2, "two ESP proposals");
-	ok(suite_is(&c->child.esp[0], IKE_ENCR_AES_GCM_16, 128, 0, 0, 0), "ESP proposal 1");
-	ok(suite_is(&c->child.esp[1], IKE_ENCR_AES_GCM_16, 256, 0, 0, IKE_DH_CURVE25519),
+	ok(!strcmp(c->children[0].name, "s"), "child name");
+	ok(c->children[0].local_ts.addr == ip("10.78.0.1") && c->children[0].local_ts.prefix == 32 &&
+	   c->children[0].local_ts.proto == 17 && c->children[0].local_ts.port == 7000, "local_ts");
+	ok(c->children[0].remote_ts.addr == ip("10.78.0.2") && c->children[0].remote_ts.prefix == 32 &&
+	   !c->children[0].remote_ts.proto && !c->children[0].remote_ts.port, "remote_ts");
+	is_int(c->children[0].n_esp, 2, "two ESP proposals");
+	ok(suite_is(&c->children[0].esp[0], IKE_ENCR_AES_GCM_16, 128, 0, 0, 0), "ESP proposal 1");
+	ok(suite_is(&c->children[0].esp[1], IKE_ENCR_AES_GCM_16, 256, 0, 0, IKE_DH_CURVE25519),
 	   "ESP proposal 2 with PFS");
-	ok(c->child.rekey_time == 600 && c->child.rand_time == 60 &&
-	   c->child.life_time == 660 && c->child.inactivity == 120, "child times");
+	ok(c->children[0].rekey_time == 600 && c->children[0].rand_time == 60 &&
+	   c->children[0].life_time == 660 && c->children[0].inactivity == 120, "child times");
 
 	/* the second connection: defaults */
 	ok(!strcmp(d->name, "vm2"), "second connection");
@@ -158,16 +158,16 @@ static void test_full(void)
 	   !memcmp(d->local_id.data, &local, 4), "local id IPv4, network order");
 	ok(d->remote_id.type == IKE_ID_FQDN && d->remote_id.len == 12 &&
 	   !memcmp(d->remote_id.data, "peer.example", 12), "'@peer.example' is an FQDN");
-	ok(!strcmp(d->child.name, "t"), "empty child section");
-	ok(d->child.local_ts.addr == local && d->child.local_ts.prefix == 32 &&
-	   !d->child.local_ts.proto && !d->child.local_ts.port, "default local_ts: local_addrs/32");
-	ok(d->child.remote_ts.addr == ip("10.77.0.3") && d->child.remote_ts.prefix == 32,
+	ok(!strcmp(d->children[0].name, "t"), "empty child section");
+	ok(d->children[0].local_ts.addr == local && d->children[0].local_ts.prefix == 32 &&
+	   !d->children[0].local_ts.proto && !d->children[0].local_ts.port, "default local_ts: local_addrs/32");
+	ok(d->children[0].remote_ts.addr == ip("10.77.0.3") && d->children[0].remote_ts.prefix == 32,
 	   "default remote_ts: remote_addrs/32");
-	ok(d->child.n_esp == 1 && suite_is(&d->child.esp[0], IKE_ENCR_AES_GCM_16, 128,
+	ok(d->children[0].n_esp == 1 && suite_is(&d->children[0].esp[0], IKE_ENCR_AES_GCM_16, 128,
 					   0, 0, 0), "default esp_proposals aes128gcm16");
-	ok(d->child.rekey_time == 3600 && !d->child.rand_time && !d->child.inactivity,
+	ok(d->children[0].rekey_time == 3600 && !d->children[0].rand_time && !d->children[0].inactivity,
 	   "default child rekey 3600, rand 0, inactivity off");
-	is_int(d->child.life_time, 3960, "default life_time = rekey_time + 10%%, rounded up");
+	is_int(d->children[0].life_time, 3960, "default life_time = rekey_time + 10%%, rounded up");
 
 	is_int(load("# nothing but a comment"), 0, "a file without connections loads");
 }
@@ -187,7 +187,7 @@ static void test_crlf(void)
 	ok(!conf.dev_addr && conf.dev_port == 7447, "no device: address 0, port 7447");
 	ok(conf.conn[0].remote_id.len == 1 && conf.conn[0].remote_id.data[0] == 'b',
 	   "id before '}' on the same line");
-	ok(!conf.conn[0].child.rekey_time && !conf.conn[0].child.life_time,
+	ok(!conf.conn[0].children[0].rekey_time && !conf.conn[0].children[0].life_time,
 	   "rekey_time 0: no rekey and no default life_time");
 }
 
@@ -227,7 +227,7 @@ static const struct err_case {
 	{ "", "}\nc {", "", 11, "duplicate connection 'c' (first at line 2)" },
 	{ "", "local_addrs = 10.77.0.5", "", 10, "duplicate key 'local_addrs' in connections.c" },
 	{ "", "local { }", "", 10, "duplicate section 'local' in connections.c" },
-	{ "} t {", "", "", 8, "too many children in connection 'c' (max 1, 's' at line 7)" },
+	{ "} s {", "", "", 8, "duplicate child 's' in connection 'c' (first at line 7)" },
 	{ "", "", "device {\naddress = 10.77.0\n}", 14,
 	  "bad address '10.77.0' for address (one IPv4 address)" },
 	{ "", "", "device {\naddress = 0.0.0.0\n}", 14,
@@ -595,17 +595,56 @@ static void cleanup(void)
 		diag("could not remove %s", dir);
 }
 
+/* Several children: each its own selectors and defaults; at most 8. */
+#define CHILDREN_TESTS 5
+static void test_children(void)
+{
+	char buf[4096];
+	const struct conf_conn *c = &conf.conn[0];
+	size_t n;
+	int i, ret;
+
+	ret = load("connections { c {\nlocal_addrs = 10.77.0.1\nremote_addrs = 10.77.0.2\n"
+		   "local { id = a\npsk_file = /k }\nremote { id = b }\nchildren {\n"
+		   "svc1 { local_ts = 10.78.0.1/32[udp/7001]\nremote_ts = 10.78.0.2/32[udp/9001] }\n"
+		   "svc2 { local_ts = 10.78.0.1/32[tcp/80]\nremote_ts = 10.78.0.0/24\n"
+		   "rekey_time = 10m }\n"
+		   "svc3 { }\n}\n} }\n");
+	ok(!ret && c->n_child == 3 && !strcmp(c->children[0].name, "svc1") &&
+	   !strcmp(c->children[1].name, "svc2") && !strcmp(c->children[2].name, "svc3"),
+	   "three children, in file order (%s)", ret ? err : "ok");
+	ok(c->children[0].local_ts.port == 7001 && c->children[0].remote_ts.port == 9001 &&
+	   c->children[1].local_ts.proto == 6 && c->children[1].remote_ts.prefix == 24,
+	   "each child its own selectors");
+	ok(c->children[1].rekey_time == 600 && c->children[0].rekey_time == 3600 &&
+	   c->children[2].rekey_time == 3600, "each child its own times");
+	ok(c->children[2].local_ts.addr == ip("10.77.0.1") && c->children[2].local_ts.prefix == 32 &&
+	   c->children[2].remote_ts.addr == ip("10.77.0.2") && c->children[2].n_esp == 1,
+	   "an empty child takes the defaults: host selectors, aes128gcm16");
+	n = (size_t)snprintf(buf, sizeof(buf), "connections { c {\nlocal_addrs = 10.0.0.1\n"
+			     "remote_addrs = 10.0.0.2\nlocal { id = a\npsk_file = /k }\n"
+			     "remote { id = b }\nchildren {\n");
+	for (i = 0; i <= AGENT_MAX_CHILDREN; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "s%d { }\n", i);
+	snprintf(buf + n, sizeof(buf) - n, "}\n} }\n");
+	ret = load(buf);
+	ok(check_err(ret, 8 + AGENT_MAX_CHILDREN, "too many children in connection 'c' (max 8)"),
+	   "error: a ninth child (%s)", err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		tap_bail("mkdtemp failed");
-	tap_plan(FULL_TESTS + CRLF_TESTS + ERR_TESTS + PROP_TESTS + TS_TESTS + MALFORMED_TESTS);
+	tap_plan(FULL_TESTS + CRLF_TESTS + ERR_TESTS + PROP_TESTS + TS_TESTS + MALFORMED_TESTS +
+		 CHILDREN_TESTS);
 	test_full();
 	test_crlf();
 	test_errors();
 	test_proposals();
 	test_ts();
 	test_malformed();
+	test_children();
 	cleanup();
 	return tap_done();
 }

@@ -35,7 +35,9 @@
 #include "ctl_proto.h"	/* the device's status codes */
 
 #define AGENT_MAX_SA		64	/* IKE SAs (half-open included) */
-#define AGENT_MAX_CHILD		4	/* per IKE SA: current, rekeyed-away, ... */
+/* CHILD_SA slots per IKE SA: each child configuration's current one and
+ * the one a rekey is retiring */
+#define AGENT_MAX_CHILD		(2 * AGENT_MAX_CHILDREN)
 /* how long a rekeyed or deleting SA waits for the peer's DELETE */
 #define REKEYED_GRACE_MS	30000
 #define AGENT_MSG_MAX		8192	/* our messages; bigger ones are refused */
@@ -62,6 +64,7 @@ enum sa_pending {
 	P_INIT,
 	P_AUTH,
 	P_CHILD_REKEY,
+	P_CHILD_CREATE,		/* another configured child (we initiated the IKE SA) */
 	P_IKE_REKEY,
 	P_DELETE_CHILD,
 	P_DELETE_IKE,
@@ -76,6 +79,7 @@ enum child_state {
 
 struct child_sa {
 	enum child_state state;
+	const struct conf_child *cfg;	/* its configuration (the connection's) */
 	uint32_t spi_in, spi_out;	/* host order */
 	uint32_t dev_in, dev_out;	/* the device's SA ids */
 	struct ike_suite suite;
@@ -145,6 +149,10 @@ struct ikesa {
 	uint32_t x_spi;			/* new inbound ESP SPI */
 	uint8_t x_ike_spi[8];		/* new IKE SPI (IKE rekey) */
 	int x_child;			/* child being rekeyed, -1 */
+	int x_cfg;			/* configured child being created, -1 */
+	/* initiator: when each configured child after the first may next be
+	 * asked for (0: now; UINT64_MAX: done, answered either way) */
+	uint64_t create_at_ms[AGENT_MAX_CHILDREN];
 	struct ikesa *successor;	/* IKE rekey: the new IKE SA */
 
 	struct child_sa child[AGENT_MAX_CHILD];
@@ -224,6 +232,8 @@ void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *i
 
 /* ---- create.c ---- */
 int child_rekey_start(struct agent *a, struct ikesa *sa, int idx);
+/* CREATE_CHILD_SA for the connection's child configuration @cfg_idx. */
+int child_create_start(struct agent *a, struct ikesa *sa, int cfg_idx);
 int ike_rekey_start(struct agent *a, struct ikesa *sa);
 void create_rx_request(struct agent *a, struct ikesa *sa, uint32_t msgid,
 		       const struct ike_msg *in);
@@ -249,6 +259,19 @@ int child_up(struct agent *a, struct ikesa *sa, struct child_sa *c, int we_init,
 uint32_t child_new_spi(void);
 /* A free CHILD_SA slot of @sa, NULL if all are in use. */
 struct child_sa *child_slot(struct ikesa *sa);
+/*
+ * The configuration for a peer's CHILD_SA offer (@offer, its TS as @local
+ * and @remote from our side): the connection's first child whose
+ * selectors narrow the peer's and one of whose proposals the offer has
+ * (@need_dh: with a KE). Fills @c (cfg, suite, spi_out, ts_l, ts_r) and
+ * @num; 0, or the notify to refuse with: TS_UNACCEPTABLE when no child's
+ * selectors fit, NO_PROPOSAL_CHOSEN when they do but no proposal does.
+ */
+uint16_t child_cfg_pick(struct agent *a, const struct ikesa *sa, struct child_sa *c,
+			const struct ike_sa *offer, int need_dh, const struct ike_ts_set *local,
+			const struct ike_ts_set *remote, uint8_t *num);
+/* An installed CHILD_SA of @sa other than @c with @c's narrowed selectors. */
+struct child_sa *child_same_flow(struct ikesa *sa, const struct child_sa *c);
 int find_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
 void child_out_install(struct agent *a, struct ikesa *sa, struct child_sa *c);
 /* Schedule the IKE SA's rekey from configuration (10% jitter). */

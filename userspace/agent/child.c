@@ -12,7 +12,7 @@
 
 void child_schedule(struct agent *a, struct ikesa *sa, struct child_sa *c)
 {
-	const struct conf_child *ch = &sa->conn->child;
+	const struct conf_child *ch = c->cfg;
 	uint32_t jitter = 0;
 
 	c->rekey_at_ms = c->expire_at_ms = 0;
@@ -145,6 +145,57 @@ int find_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out)
 void child_clear(struct child_sa *c)
 {
 	OPENSSL_cleanse(c, sizeof(*c));
+}
+
+uint16_t child_cfg_pick(struct agent *a, const struct ikesa *sa, struct child_sa *c,
+			const struct ike_sa *offer, int need_dh, const struct ike_ts_set *local,
+			const struct ike_ts_set *remote, uint8_t *num)
+{
+	const struct conf_conn *conn = sa->conn;
+	unsigned int i;
+	int ts_fit = 0;
+
+	for (i = 0; i < conn->n_child; i++) {
+		const struct conf_child *ch = &conn->children[i];
+
+		if (ts_narrow(ch, local, remote, &c->ts_l, &c->ts_r))
+			continue;
+		ts_fit = 1;
+		if (prop_select_esp(ch, offer, need_dh, &c->suite, num, &c->spi_out))
+			continue;
+		c->cfg = ch;
+		return 0;
+	}
+	if (ts_fit) {
+		a->st.no_proposal++;
+		log_info("%s: no ESP proposal acceptable to a child whose selectors fit: "
+			 "NO_PROPOSAL_CHOSEN", conn->name);
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	a->st.ts_unacceptable++;
+	log_info("%s: traffic selectors unacceptable to every child: TS_UNACCEPTABLE",
+		 conn->name);
+	return IKE_N_TS_UNACCEPTABLE;
+}
+
+static int ts_same(const struct conf_ts *x, const struct conf_ts *y)
+{
+	return x->addr == y->addr && x->prefix == y->prefix && x->proto == y->proto &&
+	       x->port == y->port;
+}
+
+struct child_sa *child_same_flow(struct ikesa *sa, const struct child_sa *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < AGENT_MAX_CHILD; i++) {
+		struct child_sa *o = &sa->child[i];
+
+		if (o != c && o->state == CHILD_INSTALLED && ts_same(&o->ts_l, &c->ts_l) &&
+		    ts_same(&o->ts_r, &c->ts_r))
+			return o;
+	}
+	return NULL;
 }
 
 struct child_sa *child_by_out(struct ikesa *sa, uint32_t spi_out)

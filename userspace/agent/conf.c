@@ -45,8 +45,9 @@ struct conf_parser {
 	struct agent_conf *conf;
 	struct conf_conn *conn;		/* the connection being parsed */
 	unsigned int conn_line[AGENT_MAX_CONNS];
-	unsigned int child_line;	/* 0: the connection has no child yet */
-	uint32_t child_keys;		/* keys set in the connection's child */
+	struct conf_child *child;	/* the child being parsed */
+	unsigned int child_line[AGENT_MAX_CHILDREN];
+	uint32_t child_keys[AGENT_MAX_CHILDREN];	/* keys set in each child */
 	int depth;			/* index of the current frame */
 	struct conf_frame stack[CONF_MAX_DEPTH];
 };
@@ -249,37 +250,37 @@ static int key_remote_id(struct conf_parser *p, const char *k, const char *v)
 
 static int key_local_ts(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_ts(p, k, v, &p->conn->child.local_ts);
+	return set_ts(p, k, v, &p->child->local_ts);
 }
 
 static int key_remote_ts(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_ts(p, k, v, &p->conn->child.remote_ts);
+	return set_ts(p, k, v, &p->child->remote_ts);
 }
 
 static int key_esp_proposals(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_proposals(p, k, v, 0, p->conn->child.esp, &p->conn->child.n_esp);
+	return set_proposals(p, k, v, 0, p->child->esp, &p->child->n_esp);
 }
 
 static int key_child_rekey(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_time(p, k, v, &p->conn->child.rekey_time);
+	return set_time(p, k, v, &p->child->rekey_time);
 }
 
 static int key_rand_time(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_time(p, k, v, &p->conn->child.rand_time);
+	return set_time(p, k, v, &p->child->rand_time);
 }
 
 static int key_life_time(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_time(p, k, v, &p->conn->child.life_time);
+	return set_time(p, k, v, &p->child->life_time);
 }
 
 static int key_inactivity(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_time(p, k, v, &p->conn->child.inactivity);
+	return set_time(p, k, v, &p->child->inactivity);
 }
 
 /* Each table ends with a NULL name; a key's index is its bit in frame.keys. */
@@ -404,19 +405,27 @@ static int open_conn(struct conf_parser *p, const char *name)
 	p->conn = &conf->conn[conf->n_conn];
 	p->conn_line[conf->n_conn++] = p->lex.line;
 	conn_init(p->conn, name);
-	p->child_line = 0;
-	p->child_keys = 0;
+	p->child = NULL;
+	memset(p->child_line, 0, sizeof(p->child_line));
+	memset(p->child_keys, 0, sizeof(p->child_keys));
 	return 0;
 }
 
 static int open_child(struct conf_parser *p, const char *name)
 {
-	struct conf_child *c = &p->conn->child;
+	struct conf_conn *conn = p->conn;
+	struct conf_child *c;
+	unsigned int i;
 
-	if (p->child_line)
-		return perr(p, "too many children in connection '%s' (max 1, '%s' at line %u)",
-			    p->conn->name, c->name, p->child_line);
-	p->child_line = p->lex.line;
+	for (i = 0; i < conn->n_child; i++)
+		if (!strcmp(conn->children[i].name, name))
+			return perr(p, "duplicate child '%s' in connection '%s' (first at line %u)",
+				    name, conn->name, p->child_line[i]);
+	if (conn->n_child == AGENT_MAX_CHILDREN)
+		return perr(p, "too many children in connection '%s' (max %d)", conn->name,
+			    AGENT_MAX_CHILDREN);
+	p->child_line[conn->n_child] = p->lex.line;
+	c = p->child = &conn->children[conn->n_child++];
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->rekey_time = CONF_CHILD_REKEY;
 	return 0;
@@ -479,9 +488,9 @@ static int close_device(struct conf_parser *p, const struct conf_frame *f)
 
 static int close_child(struct conf_parser *p, const struct conf_frame *f)
 {
-	struct conf_child *c = &p->conn->child;
+	struct conf_child *c = p->child;
 
-	p->child_keys = f->keys;
+	p->child_keys[c - p->conn->children] = f->keys;
 	if (c->life_time && c->rekey_time && c->life_time <= c->rekey_time)
 		return perr_at(p, f->line,
 			       "child '%s': life_time (%us) must be greater than rekey_time (%us)",
@@ -501,20 +510,25 @@ static void conn_defaults(struct conf_parser *p, const struct conf_frame *f)
 {
 	struct conf_conn *c = p->conn;
 	struct conf_ts host = { .prefix = 32 };
+	unsigned int i;
 
 	if (!c->n_ike)
 		c->n_ike = !conf_parse_proposal(CONF_DEFAULT_IKE, 1, &c->ike[0]);
-	if (!c->child.n_esp)
-		c->child.n_esp = !conf_parse_proposal(CONF_DEFAULT_ESP, 0, &c->child.esp[0]);
 	if (!(f->keys & (1u << CONN_KEY_OVER_TIME)))
 		c->over_time = c->rekey_time / 10;
-	if (!(p->child_keys & (1u << CHILD_KEY_LOCAL_TS))) {
-		host.addr = c->local_addr;
-		c->child.local_ts = host;
-	}
-	if (!(p->child_keys & (1u << CHILD_KEY_REMOTE_TS))) {
-		host.addr = c->remote_addr;
-		c->child.remote_ts = host;
+	for (i = 0; i < c->n_child; i++) {
+		struct conf_child *ch = &c->children[i];
+
+		if (!ch->n_esp)
+			ch->n_esp = !conf_parse_proposal(CONF_DEFAULT_ESP, 0, &ch->esp[0]);
+		if (!(p->child_keys[i] & (1u << CHILD_KEY_LOCAL_TS))) {
+			host.addr = c->local_addr;
+			ch->local_ts = host;
+		}
+		if (!(p->child_keys[i] & (1u << CHILD_KEY_REMOTE_TS))) {
+			host.addr = c->remote_addr;
+			ch->remote_ts = host;
+		}
 	}
 }
 
@@ -533,7 +547,7 @@ static int close_conn(struct conf_parser *p, const struct conf_frame *f)
 		missing = "no psk_file in local";
 	else if (!c->remote_id.len)
 		missing = "no id in remote";
-	else if (!p->child_line)
+	else if (!c->n_child)
 		missing = "no child in children (one is required)";
 	if (missing)
 		return perr_at(p, f->line, "connection '%s': %s", c->name, missing);

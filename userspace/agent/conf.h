@@ -45,6 +45,7 @@
 #include "ike_crypto.h"
 
 #define AGENT_MAX_CONNS		16
+#define AGENT_MAX_CHILDREN	8	/* child configurations per connection */
 #define AGENT_MAX_PROPOSALS	16
 #define AGENT_MAX_ID		128
 #define AGENT_NAME_LEN		32
@@ -87,7 +88,11 @@ struct conf_conn {
 	uint32_t dpd_delay;	/* liveness check interval; 0: off */
 	struct conf_id local_id, remote_id;
 	char psk_file[PATH_MAX];	/* read (0600) when needed, never kept in conf */
-	struct conf_child child;	/* one CHILD_SA per connection */
+	unsigned int n_child;
+	/* one CHILD_SA per child configuration and IKE SA: the first is
+	 * negotiated in IKE_AUTH, the others by CREATE_CHILD_SA; a peer's
+	 * CHILD_SA takes the first whose selectors and proposals fit */
+	struct conf_child children[AGENT_MAX_CHILDREN];
 };
 
 struct agent_conf {

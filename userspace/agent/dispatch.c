@@ -121,6 +121,7 @@ static void rx_protected(struct agent *a, struct ikesa *sa, int natt,
 			auth_rx_response(a, sa, &in);
 			break;
 		case P_CHILD_REKEY:
+		case P_CHILD_CREATE:
 		case P_IKE_REKEY:
 			create_rx_response(a, sa, &in);
 			break;
@@ -274,7 +275,7 @@ static void sa_retransmit(struct agent *a, struct ikesa *sa)
 
 static int child_idle(struct agent *a, const struct ikesa *sa, struct child_sa *c)
 {
-	uint32_t idle = sa->conn->child.inactivity;
+	uint32_t idle = c->cfg ? c->cfg->inactivity : 0;
 	uint64_t bytes;
 
 	if (!idle || a->now_ms - c->idle_check_ms < IDLE_CHECK_MS)
@@ -340,11 +341,29 @@ static void sa_timers(struct agent *a, struct ikesa *sa)
 		}
 		if (child_idle(a, sa, c)) {
 			log_info("%s: CHILD_SA %08x_i %08x_o: inactive for %us, rekeying",
-				 sa->conn->name, c->spi_in, c->spi_out, sa->conn->child.inactivity);
+				 sa->conn->name, c->spi_in, c->spi_out, c->cfg->inactivity);
 			c->last_active_ms = a->now_ms;
 			child_rekey_start(a, sa, j);
 			return;
 		}
+	}
+	/* a connection we start asks for its other children, one at a time,
+	 * once each (a child the peer deletes later is not asked for again) */
+	for (j = 1; sa->conn->start && j < sa->conn->n_child; j++) {
+		const struct conf_child *ch = &sa->conn->children[j];
+		unsigned int k;
+		int have = 0;
+
+		if (sa->create_at_ms[j] == UINT64_MAX || a->now_ms < sa->create_at_ms[j])
+			continue;
+		for (k = 0; k < AGENT_MAX_CHILD && !have; k++)
+			have = sa->child[k].state != CHILD_FREE && sa->child[k].cfg == ch;
+		if (have) {
+			sa->create_at_ms[j] = UINT64_MAX;
+			continue;
+		}
+		child_create_start(a, sa, (int)j);
+		return;
 	}
 	if (sa->rekey_at_ms && a->now_ms >= sa->rekey_at_ms) {
 		log_info("%s: IKE SA rekey time reached", sa->conn->name);

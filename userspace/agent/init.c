@@ -348,11 +348,12 @@ static int send_auth_request(struct agent *a, struct ikesa *sa)
 	au.data = auth;
 	ike_build_auth(&b, &au);
 	sa->my_spi_child = child_new_spi();
-	prop_build_esp(&conn->child, sa->my_spi_child, &prop);
+	/* the first child in IKE_AUTH; the others follow by CREATE_CHILD_SA */
+	prop_build_esp(&conn->children[0], sa->my_spi_child, &prop);
 	ike_build_sa(&b, &prop);
-	ts_from_conf(&conn->child.local_ts, &ts);
+	ts_from_conf(&conn->children[0].local_ts, &ts);
 	ike_build_ts(&b, IKE_PLD_TSI, &ts);
-	ts_from_conf(&conn->child.remote_ts, &ts);
+	ts_from_conf(&conn->children[0].remote_ts, &ts);
 	ike_build_ts(&b, IKE_PLD_TSR, &ts);
 	err = sa_send_sk(a, sa, IKE_AUTH, 0, sa->my_msgid, &b, P_AUTH);
 	if (!err)
@@ -441,12 +442,14 @@ void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *i
 	c = child_slot(sa);
 	tsi = calloc(1, sizeof(*tsi));
 	tsr = calloc(1, sizeof(*tsr));
+	if (c)
+		c->cfg = &sa->conn->children[0];
 	if (!c || !tsi || !tsr || !p_sa || !p_tsi || !p_tsr ||
 	    ike_pld_sa(p_sa->body, p_sa->len, &resp) ||
 	    prop_accept(&resp, IKE_PROTO_ESP, &c->suite, spi, &spi_len) ||
-	    !prop_listed(sa->conn->child.esp, sa->conn->child.n_esp, &c->suite, 0) ||
+	    !prop_listed(c->cfg->esp, c->cfg->n_esp, &c->suite, 0) ||
 	    ike_pld_ts(p_tsi->body, p_tsi->len, tsi) || ike_pld_ts(p_tsr->body, p_tsr->len, tsr) ||
-	    ts_narrow(&sa->conn->child, tsi, tsr, &c->ts_l, &c->ts_r)) {
+	    ts_narrow(c->cfg, tsi, tsr, &c->ts_l, &c->ts_r)) {
 		log_warn("%s: CHILD_SA in the IKE_AUTH response is not what we proposed",
 			 sa->conn->name);
 		if (c)
@@ -725,19 +728,14 @@ void auth_rx_request(struct agent *a, struct ikesa *sa, const struct ike_msg *in
 		goto send;
 	}
 	if (ike_pld_sa(p_sa->body, p_sa->len, offer) ||
-	    prop_select_esp(&conn->child, offer, 0, &c->suite, &num, &c->spi_out)) {
-		a->st.no_proposal++;
-		log_info("%s: no ESP proposal acceptable: NO_PROPOSAL_CHOSEN", conn->name);
+	    ike_pld_ts(p_tsi->body, p_tsi->len, tsi) || ike_pld_ts(p_tsr->body, p_tsr->len, tsr)) {
+		log_info("%s: CHILD_SA payloads malformed: NO_PROPOSAL_CHOSEN", conn->name);
 		n.type = IKE_N_NO_PROPOSAL_CHOSEN;
 		goto child_fail;
 	}
-	if (ike_pld_ts(p_tsi->body, p_tsi->len, tsi) || ike_pld_ts(p_tsr->body, p_tsr->len, tsr) ||
-	    ts_narrow(&conn->child, tsr, tsi, &c->ts_l, &c->ts_r)) {
-		a->st.ts_unacceptable++;
-		log_info("%s: traffic selectors unacceptable: TS_UNACCEPTABLE", conn->name);
-		n.type = IKE_N_TS_UNACCEPTABLE;
+	n.type = child_cfg_pick(a, sa, c, offer, 0, tsr, tsi, &num);
+	if (n.type)
 		goto child_fail;
-	}
 	c->spi_in = child_new_spi();
 	/* Pause: the peer cannot use the CHILD_SA before our answer, which
 	 * leaves only once the device confirmed both directions. */

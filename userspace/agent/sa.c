@@ -28,6 +28,7 @@ struct ikesa *sa_new(struct agent *a, const struct conf_conn *conn, int initiato
 		sa->conn = conn;
 		sa->initiator = initiator;
 		sa->x_child = -1;
+		sa->x_cfg = -1;
 		mine = initiator ? sa->spi_i : sa->spi_r;
 		do {
 			if (ike_random(mine, 8))

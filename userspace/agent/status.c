@@ -82,10 +82,11 @@ void agent_status_write(struct agent *a)
 				continue;
 			ts_str(&c->ts_l, l, sizeof(l));
 			ts_str(&c->ts_r, r, sizeof(r));
-			fprintf(f, "%s{\"spi_in\":\"%08x\",\"spi_out\":\"%08x\",\"state\":\"%s\","
+			fprintf(f, "%s{\"child\":\"%s\",\"spi_in\":\"%08x\",\"spi_out\":\"%08x\","
+				"\"state\":\"%s\","
 				"\"dev_in\":%d,\"dev_out\":%d,\"local_ts\":\"%s\",\"remote_ts\":\"%s\","
 				"\"encr_bits\":%u,\"install_us\":%llu,\"out_pending\":%d}",
-				m++ ? "," : "", c->spi_in, c->spi_out,
+				m++ ? "," : "", c->cfg ? c->cfg->name : "", c->spi_in, c->spi_out,
 				c->state == CHILD_INSTALLED ? "installed" : "rekeyed",
 				(int)c->dev_in, c->out_pending ? -1 : (int)c->dev_out, l, r,
 				c->suite.encr_bits, (unsigned long long)c->installed_us,
