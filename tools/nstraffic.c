@@ -40,6 +40,7 @@
 
 static const char *addr = "0.0.0.0";
 static int port = -1, count = 1, size = 64, timeout_sec = 10, sport, marker, no_echo, rate;
+static const char *src_addr;
 static const char *logfile;
 static long long bytes = 1 << 20;
 
@@ -136,14 +137,18 @@ static int udp_echo(void)
 	return n == count ? 0 : 1;
 }
 
-/* Bind @fd to source port -P, if given. */
+/* Bind @fd to source address -S and port -P, if given. */
 static int bind_sport(int fd)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)sport) };
 	int one = 1;
 
-	if (!sport)
+	if (!sport && !src_addr)
 		return 0;
+	if (src_addr && inet_pton(AF_INET, src_addr, &sin.sin_addr) != 1) {
+		fprintf(stderr, "nstraffic: bad source address %s\n", src_addr);
+		return -1;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		perror("nstraffic: bind source port");
@@ -379,7 +384,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"Usage: nstraffic udp-echo [-b ADDR] -p PORT [-n COUNT] [-t SEC]\n"
-		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-P SPORT] [-z] [-x]\n"
+		"       nstraffic udp-send -a ADDR -p PORT -n COUNT [-s SIZE] [-S SRC] [-P SPORT] [-z] [-x]\n"
 		"                          [-r RATE] (RATE datagrams/s)\n"
 		"                          [-L LOGFILE] [-t SEC]\n"
 		"       nstraffic tcp-echo [-b ADDR] -p PORT [-t SEC]\n"
@@ -404,7 +409,7 @@ int main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 	}
-	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:zL:xr:")) != -1) {
+	while ((c = getopt(argc, argv, "a:b:p:n:s:t:B:P:S:zL:xr:")) != -1) {
 		switch (c) {
 		case 'a': case 'b': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -413,6 +418,7 @@ int main(int argc, char **argv)
 		case 't': timeout_sec = atoi(optarg); break;
 		case 'B': bytes = atoll(optarg); break;
 		case 'P': sport = atoi(optarg); break;
+		case 'S': src_addr = optarg; break;
 		case 'z': marker = 1; break;
 		case 'x': no_echo = 1; break;
 		case 'L': logfile = optarg; break;

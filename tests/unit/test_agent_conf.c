@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 /* ike.h and ike_crypto.h both use the tag ike_dh (enum / struct) */
 #include "ike.h"
 #include "conf.h"
@@ -302,7 +303,7 @@ static const struct missing_case {
 	{ 2, "connection 'c': no local_addrs" },
 	{ 3, "connection 'c': no remote_addrs" },
 	{ 5, "connection 'c': no id in local" },
-	{ 6, "connection 'c': no psk_file in local" },
+	{ 6, "connection 'c': no psk_file in local and no secrets" },
 	{ 9, "connection 'c': no id in remote" },
 	{ 11, "connection 'c': no child in children (one is required)" },
 };
@@ -372,7 +373,8 @@ static void test_errors(void)
 	ret = load(buf);
 	n = snprintf(buf, sizeof(buf), "bad id '");
 	memset(buf + n, 'x', AGENT_MAX_ID + 1);
-	strcpy(buf + n + AGENT_MAX_ID + 1, "' (1..128 bytes)");
+	strcpy(buf + n + AGENT_MAX_ID + 1,
+	       "' (1..128 bytes, %any, or * and a suffix such as *@example.org)");
 	ok(check_err(ret, 5, buf), "129-byte id refused");
 
 	/* a line of exactly 1024 characters passes, 1025 does not */
@@ -632,12 +634,82 @@ static void test_children(void)
 	   "error: a ninth child (%s)", err);
 }
 
+/* Clients not known in advance: %any and CIDR, id patterns, secrets. */
+#define CLIENTS_TESTS 14
+static void test_clients(void)
+{
+	static const char head[] = "connections { c {\nlocal_addrs = 10.77.0.1\n";
+	const struct conf_conn *c = &conf.conn[0];
+	char buf[2048];
+	int ret;
+
+	ret = load("connections { c {\nlocal_addrs = 10.77.0.1\nremote_addrs = %any\n"
+		   "local { id = vm }\nremote { id = *@example.org }\nchildren { s { } }\n} }\n"
+		   "secrets {\nike-a { id = a@example.org\nsecret = \"secret a\" }\n"
+		   "ike-b { id-1 = b@example.org\nid-2 = vm\nfile = /etc/b.psk }\n"
+		   "ike-h { id = h@example.org\nsecret = 0x00ff10 }\n}\n");
+	ok(!ret && !c->remote_addr && !c->remote_prefix && c->remote_id.match == CONF_ID_SUFFIX,
+	   "remote_addrs = %%any, remote id *@example.org, no psk_file (%s)", ret ? err : "ok");
+	ok(c->children[0].remote_ts.prefix == 0, "a range's default remote_ts is the range");
+	ok(conf.n_secret == 3 && conf.secret[0].len == 8 && !memcmp(conf.secret[0].secret,
+	   "secret a", 8) && conf.secret[1].n_id == 2 && !strcmp(conf.secret[1].file, "/etc/b.psk") &&
+	   conf.secret[2].len == 3 && conf.secret[2].secret[1] == 0xff,
+	   "three secrets: inline, a file with two ids, hex");
+	ok(conf_id_matches(&c->remote_id, IKE_ID_RFC822_ADDR, (const uint8_t *)"x@example.org", 13) &&
+	   !conf_id_matches(&c->remote_id, IKE_ID_RFC822_ADDR, (const uint8_t *)"@example.org", 12) &&
+	   !conf_id_matches(&c->remote_id, IKE_ID_RFC822_ADDR,
+			    (const uint8_t *)"x@example.org.evil", 18) &&
+	   !conf_id_matches(&c->remote_id, IKE_ID_FQDN, (const uint8_t *)"x@example.org", 13),
+	   "*@example.org: x@example.org, not the bare suffix, a longer domain or another type");
+	ok(conf_remote_has(c, ip("10.99.1.2")) && conf_remote_has(c, ip("192.0.2.1")),
+	   "%%any holds every address");
+	conf_wipe(&conf);
+	ok(!conf.n_secret && !conf.secret[0].len && !conf.secret[0].secret[0],
+	   "conf_wipe() leaves no secret");
+
+	ret = load("connections { c {\nlocal_addrs = 10.77.0.1\nremote_addrs = 10.77.0.0/16\n"
+		   "local { id = vm\npsk_file = /k }\nremote { id = %any }\nchildren { s { } }\n} }\n");
+	ok(!ret && c->remote_prefix == 16 && conf_remote_has(c, ip("10.77.5.5")) &&
+	   !conf_remote_has(c, ip("10.78.0.1")) && c->remote_id.match == CONF_ID_ANY,
+	   "remote_addrs = 10.77.0.0/16 holds 10.77.5.5, not 10.78.0.1; remote id %%any");
+
+	snprintf(buf, sizeof(buf), "%sremote_addrs = 10.77.0.1/16\n} }\n", head);
+	ret = load(buf);
+	ok(check_err(ret, 3, "bad address '10.77.0.1/16' for remote_addrs (one IPv4 address, "
+		     "A.B.C.D/N or %any)"), "error: a range with host bits set");
+	snprintf(buf, sizeof(buf), "%sremote_addrs = %%any\nstart = yes\nlocal { id = vm\n"
+		 "psk_file = /k }\nremote { id = b }\nchildren { s { } }\n} }\n", head);
+	ret = load(buf);
+	ok(check_err(ret, 1, "connection 'c': start = yes needs one remote address, not a range"),
+	   "error: start = yes towards %%any");
+	snprintf(buf, sizeof(buf), "%sremote_addrs = %%any\nlocal { id = *@x.org\n"
+		 "psk_file = /k }\n} }\n", head);
+	ret = load(buf);
+	ok(check_err(ret, 4, "local id '*@x.org': our own identity, not a pattern"),
+	   "error: a local id pattern");
+	ret = load("secrets { s {\nid = a\nsecret = x\nfile = /k\n} }\n");
+	ok(check_err(ret, 4, "secret 's': one secret or file only"), "error: secret and file");
+	ret = load("secrets { s {\nsecret = x\n} }\n");
+	ok(check_err(ret, 1, "secret 's': no id"), "error: a secret without an id");
+	ret = load("secrets { s {\nid = a\npassword = x\n} }\n");
+	ok(check_err(ret, 3, "unknown key 'password' in secrets.s"), "error: unknown key in a secret");
+	{
+		static const char sec[] = "secrets { s {\nid = a\nsecret = x\n} }\n";
+
+		put(sec, strlen(sec));
+	}
+	chmod(path, 0644);
+	ret = conf_load(path, &conf, err, sizeof(err));
+	ok(ret && strstr(err, "holds secrets but is readable by group or others (chmod 600)"),
+	   "error: secrets in a file others can read (%s)", err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		tap_bail("mkdtemp failed");
 	tap_plan(FULL_TESTS + CRLF_TESTS + ERR_TESTS + PROP_TESTS + TS_TESTS + MALFORMED_TESTS +
-		 CHILDREN_TESTS);
+		 CHILDREN_TESTS + CLIENTS_TESTS);
 	test_full();
 	test_crlf();
 	test_errors();
@@ -645,6 +717,7 @@ int main(void)
 	test_ts();
 	test_malformed();
 	test_children();
+	test_clients();
 	cleanup();
 	return tap_done();
 }

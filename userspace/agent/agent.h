@@ -34,7 +34,7 @@
 #include "conf.h"
 #include "ctl_proto.h"	/* the device's status codes */
 
-#define AGENT_MAX_SA		64	/* IKE SAs (half-open included) */
+#define AGENT_MAX_SA		256	/* IKE SAs (half-open included) */
 /* CHILD_SA slots per IKE SA: each child configuration's current one and
  * the one a rekey is retiring */
 #define AGENT_MAX_CHILD		(2 * AGENT_MAX_CHILDREN)

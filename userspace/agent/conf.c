@@ -8,6 +8,8 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include "hex.h"
 #include "ike.h"
 #include "ctl_proto.h"
 #include "conf.h"
@@ -30,6 +32,8 @@ enum conf_ctx {
 	CTX_REMOTE,
 	CTX_CHILDREN,
 	CTX_CHILD,
+	CTX_SECRETS,
+	CTX_SECRET,
 };
 
 struct conf_frame {
@@ -48,6 +52,9 @@ struct conf_parser {
 	struct conf_child *child;	/* the child being parsed */
 	unsigned int child_line[AGENT_MAX_CHILDREN];
 	uint32_t child_keys[AGENT_MAX_CHILDREN];	/* keys set in each child */
+	struct conf_secret *secret;	/* the secret being parsed */
+	unsigned int secret_line[AGENT_MAX_SECRETS];
+	int inline_secrets;		/* the file holds a secret itself */
 	int depth;			/* index of the current frame */
 	struct conf_frame stack[CONF_MAX_DEPTH];
 };
@@ -182,7 +189,10 @@ static int key_local_addrs(struct conf_parser *p, const char *k, const char *v)
 
 static int key_remote_addrs(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_addr(p, k, v, &p->conn->remote_addr);
+	if (conf_parse_range(v, &p->conn->remote_addr, &p->conn->remote_prefix))
+		return perr(p, "bad address '%s' for %s (one IPv4 address, A.B.C.D/N or %%any)",
+			    v, k);
+	return 0;
 }
 
 static int key_local_port(struct conf_parser *p, const char *k, const char *v)
@@ -235,6 +245,8 @@ static int key_auth(struct conf_parser *p, const char *k, const char *v)
 
 static int key_local_id(struct conf_parser *p, const char *k, const char *v)
 {
+	if (v[0] == '*' || !strcmp(v, "%any"))
+		return perr(p, "local id '%s': our own identity, not a pattern", v);
 	return set_id(p, k, v, &p->conn->local_id);
 }
 
@@ -245,7 +257,58 @@ static int key_psk_file(struct conf_parser *p, const char *k, const char *v)
 
 static int key_remote_id(struct conf_parser *p, const char *k, const char *v)
 {
-	return set_id(p, k, v, &p->conn->remote_id);
+	if (conf_parse_id_pattern(v, &p->conn->remote_id))
+		return perr(p, "bad id '%s' (1..%d bytes, %%any, or * and a suffix such as "
+			    "*@example.org)", v, AGENT_MAX_ID);
+	return 0;
+}
+
+/* secrets.NAME: id / id-* (up to AGENT_SECRET_IDS), secret or file */
+static int secret_key(struct conf_parser *p, const char *k, const char *v)
+{
+	struct conf_secret *s = p->secret;
+	char w[4 * AGENT_NAME_LEN];
+
+	if (!*v)
+		return perr(p, "empty value for %s", k);
+	if (!strcmp(k, "id") || !strncmp(k, "id-", 3)) {
+		if (s->n_id == AGENT_SECRET_IDS)
+			return perr(p, "too many ids in secret '%s' (max %d)", s->name,
+				    AGENT_SECRET_IDS);
+		return set_id(p, k, v, &s->id[s->n_id++]);
+	}
+	if (!strcmp(k, "secret")) {
+		size_t n = strlen(v);
+
+		if (s->len || s->file[0])
+			return perr(p, "secret '%s': one secret or file only", s->name);
+		if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+			int r = hex_decode(v + 2, n - 2, s->secret, sizeof(s->secret));
+
+			if (r <= 0)
+				return perr(p, "secret '%s': bad hex or longer than %d bytes",
+					    s->name, AGENT_PSK_MAX);
+			s->len = (uint16_t)r;
+		} else {
+			if (n > AGENT_PSK_MAX)
+				return perr(p, "secret '%s': longer than %d bytes", s->name,
+					    AGENT_PSK_MAX);
+			memcpy(s->secret, v, n);
+			s->len = (uint16_t)n;
+		}
+		p->inline_secrets = 1;
+		return 0;
+	}
+	if (!strcmp(k, "file")) {
+		if (s->len || s->file[0])
+			return perr(p, "secret '%s': one secret or file only", s->name);
+		if (strlen(v) >= sizeof(s->file))
+			return perr(p, "path too long for file (max %zu bytes)",
+				    sizeof(s->file) - 1);
+		strcpy(s->file, v);
+		return 0;
+	}
+	return perr(p, "unknown key '%s' %s", k, where(p, w, sizeof(w)));
 }
 
 static int key_local_ts(struct conf_parser *p, const char *k, const char *v)
@@ -303,6 +366,7 @@ static const struct conf_key conn_keys[] = {
 	{ "dpd_delay", key_dpd_delay },
 	{ NULL, NULL },
 };
+#define CONN_KEY_REMOTE_ADDRS	1
 #define CONN_KEY_OVER_TIME	7
 
 static const struct conf_key local_keys[] = {
@@ -355,6 +419,8 @@ static int set_key(struct conf_parser *p, const char *key, const char *val)
 	char w[4 * AGENT_NAME_LEN];
 	unsigned int i;
 
+	if (cur(p)->ctx == CTX_SECRET)
+		return secret_key(p, key, val);
 	for (i = 0; k && k[i].name; i++) {
 		if (strcmp(k[i].name, key))
 			continue;
@@ -380,6 +446,7 @@ static const struct conf_section {
 	{ CTX_CONN, CTX_LOCAL, "local" },
 	{ CTX_CONN, CTX_REMOTE, "remote" },
 	{ CTX_CONN, CTX_CHILDREN, "children" },
+	{ CTX_ROOT, CTX_SECRETS, "secrets" },
 };
 
 static void conn_init(struct conf_conn *c, const char *name)
@@ -431,6 +498,34 @@ static int open_child(struct conf_parser *p, const char *name)
 	return 0;
 }
 
+static int open_secret(struct conf_parser *p, const char *name)
+{
+	struct agent_conf *conf = p->conf;
+	unsigned int i;
+
+	for (i = 0; i < conf->n_secret; i++)
+		if (!strcmp(conf->secret[i].name, name))
+			return perr(p, "duplicate secret '%s' (first at line %u)", name,
+				    p->secret_line[i]);
+	if (conf->n_secret == AGENT_MAX_SECRETS)
+		return perr(p, "too many secrets (max %d)", AGENT_MAX_SECRETS);
+	p->secret_line[conf->n_secret] = p->lex.line;
+	p->secret = &conf->secret[conf->n_secret++];
+	snprintf(p->secret->name, sizeof(p->secret->name), "%s", name);
+	return 0;
+}
+
+static int close_secret(struct conf_parser *p, const struct conf_frame *f)
+{
+	const struct conf_secret *s = p->secret;
+
+	if (!s->n_id)
+		return perr_at(p, f->line, "secret '%s': no id", s->name);
+	if (!s->len && !s->file[0])
+		return perr_at(p, f->line, "secret '%s': no secret or file", s->name);
+	return 0;
+}
+
 /* The context of a subsection @name of the current section, or -1. */
 static int sub_ctx(struct conf_parser *p, const char *name, uint32_t *bit)
 {
@@ -442,6 +537,8 @@ static int sub_ctx(struct conf_parser *p, const char *name, uint32_t *bit)
 		return CTX_CONN;
 	if (ctx == CTX_CHILDREN)
 		return CTX_CHILD;
+	if (ctx == CTX_SECRETS)
+		return CTX_SECRET;
 	for (i = 0; i < sizeof(fixed_sections) / sizeof(fixed_sections[0]); i++) {
 		if (fixed_sections[i].parent == ctx && !strcmp(fixed_sections[i].name, name)) {
 			*bit = 1u << i;
@@ -468,6 +565,8 @@ static int open_section(struct conf_parser *p, const char *name)
 	if (ctx == CTX_CONN && open_conn(p, name))
 		return -1;
 	if (ctx == CTX_CHILD && open_child(p, name))
+		return -1;
+	if (ctx == CTX_SECRET && open_secret(p, name))
 		return -1;
 	f = &p->stack[++p->depth];
 	memset(f, 0, sizeof(*f));
@@ -527,7 +626,9 @@ static void conn_defaults(struct conf_parser *p, const struct conf_frame *f)
 		}
 		if (!(p->child_keys[i] & (1u << CHILD_KEY_REMOTE_TS))) {
 			host.addr = c->remote_addr;
+			host.prefix = c->remote_prefix;	/* a range: what it allows */
 			ch->remote_ts = host;
+			host.prefix = 32;
 		}
 	}
 }
@@ -539,14 +640,14 @@ static int close_conn(struct conf_parser *p, const struct conf_frame *f)
 
 	if (!c->local_addr)
 		missing = "no local_addrs";
-	else if (!c->remote_addr)
+	else if (!(f->keys & (1u << CONN_KEY_REMOTE_ADDRS)))
 		missing = "no remote_addrs";
 	else if (!c->local_id.len)
 		missing = "no id in local";
-	else if (!c->psk_file[0])
-		missing = "no psk_file in local";
-	else if (!c->remote_id.len)
+	else if (!c->remote_id.len && c->remote_id.match != CONF_ID_ANY)
 		missing = "no id in remote";
+	else if (c->start && c->remote_prefix != 32)
+		missing = "start = yes needs one remote address, not a range";
 	else if (!c->n_child)
 		missing = "no child in children (one is required)";
 	if (missing)
@@ -571,6 +672,9 @@ static int close_section(struct conf_parser *p)
 		break;
 	case CTX_CHILD:
 		ret = close_child(p, f);
+		break;
+	case CTX_SECRET:
+		ret = close_secret(p, f);
 		break;
 	default:
 		break;
@@ -600,6 +704,24 @@ static const struct conf_grammar grammar = {
 	.set = g_set,
 };
 
+/* Every connection has a key somewhere; a file with secrets in it is
+ * readable by its owner only. */
+static int check_keys(struct conf_parser *p, FILE *f)
+{
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < p->conf->n_conn; i++)
+		if (!p->conf->conn[i].psk_file[0] && !p->conf->n_secret)
+			return perr_at(p, p->conn_line[i],
+				       "connection '%s': no psk_file in local and no secrets",
+				       p->conf->conn[i].name);
+	if (p->inline_secrets && (fstat(fileno(f), &st) || (st.st_mode & 077)))
+		return conf_perr(&p->lex, "holds secrets but is readable by group or others "
+				 "(chmod 600)");
+	return 0;
+}
+
 int conf_load(const char *path, struct agent_conf *conf, char *err, size_t err_len)
 {
 	static char dummy[1];
@@ -622,8 +744,12 @@ int conf_load(const char *path, struct agent_conf *conf, char *err, size_t err_l
 	ret = conf_lex_file(&p.lex, f, &grammar, &p);
 	if (!ret && p.depth)
 		ret = perr_at(&p, cur(&p)->line, "section '%s' is not closed", cur(&p)->name);
+	if (!ret)
+		ret = check_keys(&p, f);
 	fclose(f);
-	if (ret)
+	if (ret) {
+		conf_wipe(conf);
 		memset(conf, 0, sizeof(*conf));
+	}
 	return ret;
 }

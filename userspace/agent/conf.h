@@ -48,6 +48,10 @@
 #define AGENT_MAX_CHILDREN	8	/* child configurations per connection */
 #define AGENT_MAX_PROPOSALS	16
 #define AGENT_MAX_ID		128
+#define AGENT_MAX_SECRETS	1024	/* secrets { ike-NAME { ... } } */
+#define AGENT_SECRET_IDS	4	/* ids per secret */
+#define AGENT_PSK_MAX		256
+#define AGENT_SECRET_PATH	256
 #define AGENT_NAME_LEN		32
 
 /* One traffic selector, IPv4: a prefix and optionally protocol and port. */
@@ -58,11 +62,31 @@ struct conf_ts {
 	uint16_t port;		/* host order; 0: any */
 };
 
+enum conf_id_match {
+	CONF_ID_EXACT = 0,
+	CONF_ID_ANY,		/* "%any": every identity */
+	CONF_ID_SUFFIX,		/* "*@example.org", "*.example.org": data is the
+				 * part after '*', which the identity must end
+				 * with (same type, at least one byte before) */
+};
+
 struct conf_id {
 	uint8_t type;		/* enum ike_id_type: IPV4_ADDR for a dotted quad,
 				 * RFC822_ADDR when it has '@', else FQDN */
+	uint8_t match;		/* enum conf_id_match (remote ids only) */
 	uint16_t len;
 	uint8_t data[AGENT_MAX_ID];	/* IPv4: 4 bytes, network order */
+};
+
+/* One pre-shared key of the secrets section: for whichever of its ids is
+ * the peer's (or, failing that, ours), inline or in a 0600 file. */
+struct conf_secret {
+	char name[AGENT_NAME_LEN];
+	unsigned int n_id;
+	struct conf_id id[AGENT_SECRET_IDS];	/* exact identities */
+	uint16_t len;				/* inline: the secret's bytes */
+	uint8_t secret[AGENT_PSK_MAX];
+	char file[AGENT_SECRET_PATH];		/* or read from here when needed */
 };
 
 struct conf_child {
@@ -79,6 +103,8 @@ struct conf_child {
 struct conf_conn {
 	char name[AGENT_NAME_LEN];
 	uint32_t local_addr, remote_addr;	/* network order */
+	uint8_t remote_prefix;		/* remote_addrs: 32 one address, else a
+					 * CIDR range; 0 with remote_addr 0: %any */
 	uint16_t local_port, remote_port;	/* host order */
 	int start;				/* initiate at start-up */
 	unsigned int n_ike;
@@ -87,7 +113,8 @@ struct conf_conn {
 	uint32_t over_time;	/* unused by now, parsed for compatibility */
 	uint32_t dpd_delay;	/* liveness check interval; 0: off */
 	struct conf_id local_id, remote_id;
-	char psk_file[PATH_MAX];	/* read (0600) when needed, never kept in conf */
+	char psk_file[PATH_MAX];	/* read (0600) when needed, never kept in conf;
+					 * optional when secrets has the keys */
 	unsigned int n_child;
 	/* one CHILD_SA per child configuration and IKE SA: the first is
 	 * negotiated in IKE_AUTH, the others by CREATE_CHILD_SA; a peer's
@@ -101,7 +128,16 @@ struct agent_conf {
 	char enroll_key[PATH_MAX];
 	unsigned int n_conn;
 	struct conf_conn conn[AGENT_MAX_CONNS];
+	unsigned int n_secret;
+	struct conf_secret secret[AGENT_MAX_SECRETS];
 };
+
+/* Does the peer's identity (@type, @data, @len) match configured @c? */
+int conf_id_matches(const struct conf_id *c, uint8_t type, const uint8_t *data, size_t len);
+/* Is @addr (network order) in the connection's remote_addrs? */
+int conf_remote_has(const struct conf_conn *c, uint32_t addr);
+/* Wipe every inline secret of @conf (at exit). */
+void conf_wipe(struct agent_conf *conf);
 
 /*
  * Parse @path. Returns 0, or -1 with a message "FILE:LINE: what" in @err

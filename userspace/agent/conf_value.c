@@ -7,11 +7,13 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "ike.h"
 #include "conf.h"
 #include "conf_value.h"
+#include "keyfile.h"	/* nicsec_wipe() */
 
 static int parse_uint(const char *s, uint64_t max, uint64_t *out, const char **end)
 {
@@ -99,6 +101,90 @@ int conf_parse_id(const char *s, struct conf_id *id)
 	id->len = (uint16_t)len;
 	memcpy(id->data, s, len);
 	return 0;
+}
+
+int conf_parse_id_pattern(const char *s, struct conf_id *id)
+{
+	if (!strcmp(s, "%any")) {
+		memset(id, 0, sizeof(*id));
+		id->match = CONF_ID_ANY;
+		return 0;
+	}
+	if (s[0] == '*') {
+		if (!s[1] || strchr(s + 1, '*') || (s[1] != '@' && s[1] != '.'))
+			return -1;
+		memset(id, 0, sizeof(*id));
+		id->type = s[1] == '@' ? IKE_ID_RFC822_ADDR : IKE_ID_FQDN;
+		if (id->type == IKE_ID_FQDN && strchr(s + 1, '@'))
+			return -1;
+		if (strlen(s + 1) > AGENT_MAX_ID - 1)
+			return -1;
+		id->match = CONF_ID_SUFFIX;
+		id->len = (uint16_t)strlen(s + 1);
+		memcpy(id->data, s + 1, id->len);
+		return 0;
+	}
+	return conf_parse_id(s, id);
+}
+
+int conf_parse_range(const char *s, uint32_t *addr, uint8_t *prefix)
+{
+	char buf[32];
+	char *slash, *end;
+	struct in_addr a;
+	unsigned long n;
+
+	if (!strcmp(s, "%any")) {
+		*addr = 0;
+		*prefix = 0;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	n = 32;
+	if (slash) {
+		*slash++ = '\0';
+		n = strtoul(slash, &end, 10);
+		if (!*slash || *end || n > 32)
+			return -1;
+	}
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -1;
+	if (n < 32 && (ntohl(a.s_addr) & (0xffffffffu >> n)))
+		return -1;	/* host bits set: say what is meant */
+	if (n == 32 && !a.s_addr)
+		return -1;
+	*addr = a.s_addr;
+	*prefix = (uint8_t)n;
+	return 0;
+}
+
+int conf_id_matches(const struct conf_id *c, uint8_t type, const uint8_t *data, size_t len)
+{
+	switch (c->match) {
+	case CONF_ID_ANY:
+		return 1;
+	case CONF_ID_SUFFIX:
+		return type == c->type && len > c->len &&
+		       !memcmp(data + len - c->len, c->data, c->len);
+	default:
+		return type == c->type && len == c->len && !memcmp(data, c->data, c->len);
+	}
+}
+
+int conf_remote_has(const struct conf_conn *c, uint32_t addr)
+{
+	uint32_t mask = c->remote_prefix ? 0xffffffffu << (32 - c->remote_prefix) : 0;
+
+	return ((ntohl(addr) ^ ntohl(c->remote_addr)) & mask) == 0;
+}
+
+void conf_wipe(struct agent_conf *conf)
+{
+	nicsec_wipe(conf->secret, sizeof(conf->secret));
+	conf->n_secret = 0;
 }
 
 /* ---- proposals ---------------------------------------------------------------- */

@@ -86,9 +86,10 @@ static void id_of_conf(const struct conf_id *c, struct ike_id *id)
 	id->data = c->data;
 }
 
+/* @id is what @c (an exact identity, or a remote pattern) allows */
 static int id_matches(const struct conf_id *c, const struct ike_id *id)
 {
-	return id->type == c->type && id->len == c->len && !memcmp(id->data, c->data, c->len);
+	return conf_id_matches(c, id->type, id->data, id->len);
 }
 
 /* The ID payload's body as 2.15 MACs it: type, 3 reserved bytes, data. */
@@ -222,6 +223,44 @@ static int conn_has_group(const struct conf_conn *conn, uint16_t g)
 	return 0;
 }
 
+/*
+ * The PSK for the peer whose ID payload body is @idb (@idl bytes: type, 3
+ * reserved bytes, data): a secret naming that identity, else one naming
+ * ours, else the connection's psk_file. 0, or -1 (logged).
+ */
+static int psk_get(const struct agent *a, const struct conf_conn *conn, const uint8_t *idb,
+		   size_t idl, uint8_t *psk, size_t *len)
+{
+	const struct agent_conf *cf = a->conf;
+	const struct conf_secret *hit = NULL;
+	unsigned int i, j, pass;
+
+	for (pass = 0; pass < 2 && !hit && idl >= 4; pass++) {
+		for (i = 0; i < cf->n_secret && !hit; i++) {
+			for (j = 0; j < cf->secret[i].n_id && !hit; j++) {
+				const struct conf_id *s = &cf->secret[i].id[j];
+
+				if (pass == 0 ? conf_id_matches(s, idb[0], idb + 4, idl - 4) :
+				    conf_id_matches(s, conn->local_id.type, conn->local_id.data,
+						    conn->local_id.len))
+					hit = &cf->secret[i];
+			}
+		}
+	}
+	if (hit && hit->file[0])
+		return psk_read(hit->file, psk, len);
+	if (hit) {
+		memcpy(psk, hit->secret, hit->len);
+		*len = hit->len;
+		return 0;
+	}
+	if (conn->psk_file[0])
+		return psk_read(conn->psk_file, psk, len);
+	log_info("%s: no pre-shared key for the peer's identity (secrets, psk_file)",
+		 conn->name);
+	return -1;
+}
+
 static int send_auth_request(struct agent *a, struct ikesa *sa);
 
 void init_rx_response(struct agent *a, struct ikesa *sa, const uint8_t *buf,
@@ -332,7 +371,8 @@ static int send_auth_request(struct agent *a, struct ikesa *sa)
 	size_t auth_len, psk_len, idl;
 	int err;
 
-	if (psk_read(conn->psk_file, psk, &psk_len))
+	idl = id_body(&conn->remote_id, idb);
+	if (psk_get(a, conn, idb, idl, psk, &psk_len))
 		return -1;
 	idl = id_body(&conn->local_id, idb);
 	err = keys_auth_psk(sa, 1, psk, psk_len, idb, idl, auth, &auth_len);
@@ -362,8 +402,8 @@ static int send_auth_request(struct agent *a, struct ikesa *sa)
 }
 
 /* Verify the peer's AUTH (PSK) over @id_pld. 0: good. */
-static int auth_verify(struct ikesa *sa, int peer_is_init, const struct ike_pld *id_pld,
-		       const struct ike_auth *au)
+static int auth_verify(const struct agent *a, struct ikesa *sa, int peer_is_init,
+		       const struct ike_pld *id_pld, const struct ike_auth *au)
 {
 	uint8_t want[IKE_PRF_MAX_LEN], psk[PSK_MAX];
 	size_t want_len, psk_len;
@@ -374,7 +414,7 @@ static int auth_verify(struct ikesa *sa, int peer_is_init, const struct ike_pld 
 			 sa->conn->name, au->method);
 		return -1;
 	}
-	if (psk_read(sa->conn->psk_file, psk, &psk_len))
+	if (psk_get(a, sa->conn, id_pld->body, id_pld->len, psk, &psk_len))
 		return -1;
 	err = keys_auth_psk(sa, peer_is_init, psk, psk_len, id_pld->body, id_pld->len,
 			    want, &want_len);
@@ -425,7 +465,7 @@ void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *i
 		return;
 	}
 	if (ike_pld_id(p_id->body, p_id->len, &id) || !id_matches(&sa->conn->remote_id, &id) ||
-	    ike_pld_auth(p_auth->body, p_auth->len, &au) || auth_verify(sa, 0, p_id, &au)) {
+	    ike_pld_auth(p_auth->body, p_auth->len, &au) || auth_verify(a, sa, 0, p_id, &au)) {
 		log_warn("%s: responder's identity or AUTH does not verify: AUTHENTICATION_FAILED",
 			 sa->conn->name);
 		a->st.auth_failed++;
@@ -477,8 +517,26 @@ static const struct conf_conn *conn_for(struct agent *a, const struct sockaddr_i
 	for (i = 0; i < a->conf->n_conn; i++) {
 		const struct conf_conn *c = &a->conf->conn[i];
 
-		if (c->remote_addr == from->sin_addr.s_addr &&
+		if (conf_remote_has(c, from->sin_addr.s_addr) &&
 		    (!local || !local->sin_addr.s_addr || c->local_addr == local->sin_addr.s_addr))
+			return c;
+	}
+	return NULL;
+}
+
+/* Another connection for @sa's addresses whose remote id allows @id and
+ * whose IKE proposals include the suite IKE_SA_INIT chose. */
+static const struct conf_conn *conn_for_id(struct agent *a, const struct ikesa *sa,
+					   const struct ike_id *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->conf->n_conn; i++) {
+		const struct conf_conn *c = &a->conf->conn[i];
+
+		if (c != sa->conn && conf_remote_has(c, sa->peer.sin_addr.s_addr) &&
+		    c->local_addr == sa->conn->local_addr && id_matches(&c->remote_id, id) &&
+		    prop_listed(c->ike, c->n_ike, &sa->suite, PROP_PRF | PROP_DH))
 			return c;
 	}
 	return NULL;
@@ -684,8 +742,18 @@ void auth_rx_request(struct agent *a, struct ikesa *sa, const struct ike_msg *in
 		goto fail;
 	}
 	if (!id_matches(&conn->remote_id, &id)) {
-		log_info("%s: IDi is not the configured remote id: AUTHENTICATION_FAILED", conn->name);
-		goto auth_failed;
+		/* IKE_SA_INIT chose by address; the identity may belong to
+		 * another connection for the same addresses and suite */
+		const struct conf_conn *other = conn_for_id(a, sa, &id);
+
+		if (!other) {
+			log_info("%s: IDi %.*s is no configured remote id: AUTHENTICATION_FAILED",
+				 conn->name, id.type == IKE_ID_IPV4_ADDR ? 9 : (int)id.len,
+				 id.type == IKE_ID_IPV4_ADDR ? "(address)" : (const char *)id.data);
+			goto auth_failed;
+		}
+		log_info("%s: IDi is connection %s's", conn->name, other->name);
+		sa->conn = conn = other;
 	}
 	if (p_idr) {
 		struct ike_id idr;
@@ -696,12 +764,12 @@ void auth_rx_request(struct agent *a, struct ikesa *sa, const struct ike_msg *in
 			goto auth_failed;
 		}
 	}
-	if (auth_verify(sa, 1, p_idi, &au)) {
+	if (auth_verify(a, sa, 1, p_idi, &au)) {
 		log_warn("%s: initiator's AUTH does not verify (wrong PSK?): AUTHENTICATION_FAILED",
 			 conn->name);
 		goto auth_failed;
 	}
-	if (psk_read(conn->psk_file, psk, &psk_len))
+	if (psk_get(a, conn, p_idi->body, p_idi->len, psk, &psk_len))
 		goto auth_failed;
 	idl = id_body(&conn->local_id, idb);
 	err = keys_auth_psk(sa, 0, psk, psk_len, idb, idl, auth, &auth_len);

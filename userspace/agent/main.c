@@ -157,7 +157,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		printf("%s: %u connection(s), ok\n", cfg, conf.n_conn);
+		printf("%s: %u connection(s), %u secret(s), ok\n", cfg, conf.n_conn,
+		       conf.n_secret);
+		conf_wipe(&conf);
 		return 0;
 	}
 	a.conf = &conf;
@@ -166,13 +168,16 @@ int main(int argc, char **argv)
 
 		if (stat(a.keylog_dir, &st) || !S_ISDIR(st.st_mode)) {
 			log_err("--keylog %s: not a directory", a.keylog_dir);
+			conf_wipe(&conf);
 			return 1;
 		}
 		log_warn("--keylog %s: WRITING SESSION KEYS TO DISK (debugging only; "
 			 "the device exists to keep them off this host)", a.keylog_dir);
 	}
-	if (ike_random(a.cookie_secret, sizeof(a.cookie_secret)))
+	if (ike_random(a.cookie_secret, sizeof(a.cookie_secret))) {
+		conf_wipe(&conf);
 		return 1;
+	}
 	a.fd500 = udp_socket(IKE_PORT);
 	a.fd4500 = udp_socket(NATT_PORT);
 	if (a.fd500 < 0 || a.fd4500 < 0)
@@ -237,6 +242,7 @@ out:
 	agent_status_write(&a);
 	device_close();
 	OPENSSL_cleanse(a.cookie_secret, sizeof(a.cookie_secret));
+	conf_wipe(&conf);
 	if (a.fd500 > 0)
 		close(a.fd500);
 	if (a.fd4500 > 0)
