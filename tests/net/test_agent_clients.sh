@@ -14,7 +14,11 @@
 #     whose identity the pattern does not allow, refused with
 #     AUTHENTICATION_FAILED, nothing of theirs installed, the 50 unaffected;
 #   - all deleted by the clients: the agent holds no IKE SA, the device no
-#     SA.
+#     SA;
+#   - a client that dies (SIGKILL) and connects again while its old IKE SA
+#     is up, under each unique policy: no with INITIAL_CONTACT replaces the
+#     old one, no without it and never keep both, replace replaces it
+#     without INITIAL_CONTACT, keep refuses the newcomer.
 set -u
 T=$(dirname "$0")/..
 [ -f "$T/lib.sh" ] || T=$(dirname "$0")
@@ -81,11 +85,12 @@ tb_wait 5 sh -c "ip netns exec $TB_VM ss -Hlun 'sport = :7000' | grep -q ."
 mkdir -p "$TMP/cli/run" "$TMP/agent"
 ike_charon_conf "$TMP/cli" $TB_CLI_ADDR $TB_VM_ADDR x vm "$VM_IN/32" "$VM_IN/32" \
 	aes128gcm16-prfsha256-x25519 aes128gcm16
-client()	# N ID SECRET
+client()	# N ID [CONN_EXTRA]
 {
 	cat <<EOT
 	c$1 {
 		version = 2
+		${3:-}
 		local_addrs = $TB_CLI_ADDR
 		remote_addrs = $TB_VM_ADDR
 		encap = yes
@@ -101,9 +106,11 @@ client()	# N ID SECRET
 	}
 EOT
 }
+charon_conf()	# [C1_EXTRA]
 {
 	echo "connections {"
-	for i in $(seq 1 51); do client "$i" "c$i@clients.test"; done
+	client 1 c1@clients.test "${1:-}"
+	for i in $(seq 2 51); do client "$i" "c$i@clients.test"; done
 	client 52 stranger@other.test
 	echo "}"
 	echo "secrets {"
@@ -114,9 +121,11 @@ EOT
 	printf '\tike-c51 { id-1 = c51@clients.test\n\t\tsecret = "not what the agent has" }\n'
 	printf '\tike-c52 { id-1 = stranger@other.test\n\t\tsecret = "stranger secret" }\n'
 	echo "}"
-} > "$TMP/cli/swanctl.conf"
+}
+charon_conf > "$TMP/cli/swanctl.conf"
 
 # ---- the agent: one connection for every client, a secret per identity ---------
+agent_conf()	# [UNIQUE]
 {
 	cat <<EOT
 device {
@@ -127,6 +136,7 @@ connections {
 	clients {
 		local_addrs = $TB_VM_ADDR
 		remote_addrs = %any
+		${1:+unique = $1}
 		proposals = aes128gcm16-prfsha256-x25519
 		local { id = vm }
 		remote { id = *@clients.test }
@@ -141,7 +151,8 @@ EOT
 			"$i" "$i" "$i"
 	done
 	echo "}"
-} > "$TMP/agent.conf"
+}
+agent_conf > "$TMP/agent.conf"
 chmod 600 "$TMP/agent.conf"
 
 expect "nicsec-agent -t: the configuration parses" \
@@ -154,7 +165,8 @@ ktap_check "a configuration with secrets that others can read is refused" \
 		grep -q 'readable by group or others'"
 chmod 600 "$TMP/agent.conf"
 
-if ike_charon_start "$TMP/cli" "$TB_CLI" && ike_agent_start "$TB_VM" "$TMP/agent.conf" "$TMP/agent"; then
+if ike_charon_start "$TMP/cli" "$TB_CLI" && CHARON_PID=${IKE_PIDS##* } &&
+   ike_agent_start "$TB_VM" "$TMP/agent.conf" "$TMP/agent"; then
 	ktap_ok "charon (52 connections) and nicsec-agent (one %any connection) running"
 else
 	ktap_fail "charon and nicsec-agent running" \
@@ -212,4 +224,49 @@ tb_wait 20 sh -c "[ \"\$(jq '.ike_sas | length' $TMP/agent/status.json)\" = 0 ] 
 	[ \"\$('$TB_BIN/nicsec' -j -d '$TB_BPFFS/dev' sa show | jq length)\" = 0 ]"
 expect "all deleted by the clients: the agent holds no IKE SA, the device no SA" "0 0" \
 	"$(status | jq '.ike_sas | length') $(dev_sa_count)"
+
+# ---- a client that comes back: unique ----------------------------------------
+# c1's charon dies without a word (SIGKILL) and starts again: its old IKE SA
+# is still up on the agent when it connects anew.
+c1_sas() { status | jq '[.ike_sas[] | select(.state == "established" and
+	.peer_id == "c1@clients.test")] | length'; }
+charon_crash()	# [C1_EXTRA]: kill -9, the new charon's configuration, start
+{
+	kill -KILL "$CHARON_PID" 2>/dev/null
+	wait "$CHARON_PID" 2>/dev/null
+	IKE_PIDS=${IKE_PIDS/ $CHARON_PID/}
+	rm -f "$TMP/cli/charon.vici" "$TMP/cli/run/charon.pid"
+	charon_conf "${1:-}" > "$TMP/cli/swanctl.conf"
+	ike_charon_start "$TMP/cli" "$TB_CLI" && CHARON_PID=${IKE_PIDS##* }
+}
+agent_restart()	# UNIQUE
+{
+	kill "$IKE_AGENT_PID" 2>/dev/null
+	tb_wait 10 sh -c "! kill -0 $IKE_AGENT_PID 2>/dev/null"
+	agent_conf "$1" > "$TMP/agent.conf"
+	ike_agent_start "$TB_VM" "$TMP/agent.conf" "$TMP/agent"
+}
+c1_up() { swan --initiate --ike c1 --child s1 --timeout 10 > "$TMP/c1.log" 2>&1; }
+unique_case()	# NAME AGENT_UNIQUE CHARON_C1_EXTRA WANT(up? c1 SAs device SAs)
+{
+	agent_restart "$2"
+	charon_crash "$3"
+	c1_up
+	charon_crash "$3"
+	c1_up && r=1 || r=0
+	sleep 0.5
+	expect "$1" "$4" "$r $(c1_sas) $(dev_sa_count)"
+}
+unique_case "unique = no (default), INITIAL_CONTACT: the client's new IKE SA replaces the old" \
+	"" "" "1 1 2"
+ktap_check "... and carries traffic" sh -c "ip netns exec $TB_CLI $TB_BIN/nstraffic udp-send \
+	-S 10.78.1.1 -a $VM_IN -p 7000 -n 10 -s 200 -t 10 | grep -q 'echoed intact 10,'"
+# both staying: both IKE SAs' CHILD_SAs on the device, the newer outbound
+# SA carrying the flow
+unique_case "unique = no, no INITIAL_CONTACT (strongSwan unique = never): both stay" \
+	"" "unique = never" "1 2 4"
+unique_case "unique = never: both stay, INITIAL_CONTACT or not" never "" "1 2 4"
+unique_case "unique = replace, no INITIAL_CONTACT: the old one goes" replace "unique = never" "1 1 2"
+unique_case "unique = keep: the new one refused (AUTHENTICATION_FAILED), the old one stays" \
+	keep "" "0 1 2"
 ktap_finish

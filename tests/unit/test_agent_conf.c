@@ -635,7 +635,7 @@ static void test_children(void)
 }
 
 /* Clients not known in advance: %any and CIDR, id patterns, secrets. */
-#define CLIENTS_TESTS 14
+#define CLIENTS_TESTS 16
 static void test_clients(void)
 {
 	static const char head[] = "connections { c {\nlocal_addrs = 10.77.0.1\n";
@@ -673,6 +673,14 @@ static void test_clients(void)
 	   !conf_remote_has(c, ip("10.78.0.1")) && c->remote_id.match == CONF_ID_ANY,
 	   "remote_addrs = 10.77.0.0/16 holds 10.77.5.5, not 10.78.0.1; remote id %%any");
 
+	snprintf(buf, sizeof(buf), "%sremote_addrs = %%any\nunique = replace\nlocal { id = vm\n"
+		 "psk_file = /k }\nremote { id = %%any }\nchildren { s { } }\n} }\n", head);
+	ret = load(buf);
+	ok(!ret && c->unique == CONF_UNIQUE_REPLACE, "unique = replace (%s)", ret ? err : "ok");
+	snprintf(buf, sizeof(buf), "%sunique = maybe\n} }\n", head);
+	ret = load(buf);
+	ok(check_err(ret, 3, "bad value 'maybe' for unique (no, never, replace or keep)"),
+	   "error: unique = maybe");
 	snprintf(buf, sizeof(buf), "%sremote_addrs = 10.77.0.1/16\n} }\n", head);
 	ret = load(buf);
 	ok(check_err(ret, 3, "bad address '10.77.0.1/16' for remote_addrs (one IPv4 address, "

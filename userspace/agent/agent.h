@@ -114,6 +114,11 @@ struct ikesa {
 	struct ike_keys keys;
 	uint64_t iv_counter;
 
+	/* the identity the peer proved (IDi or IDr), for unique */
+	uint8_t peer_id_type;
+	uint16_t peer_id_len;
+	uint8_t peer_id[AGENT_MAX_ID];
+
 	/* peer's address (floats to 4500 with NAT-T) and which socket we use */
 	struct sockaddr_in peer;
 	int natt;			/* on 4500 with the non-ESP marker */

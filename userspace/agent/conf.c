@@ -205,6 +205,20 @@ static int key_remote_port(struct conf_parser *p, const char *k, const char *v)
 	return set_port(p, k, v, &p->conn->remote_port);
 }
 
+static int key_unique(struct conf_parser *p, const char *k, const char *v)
+{
+	static const char *const names[] = { "no", "never", "replace", "keep" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(v, names[i])) {
+			p->conn->unique = (uint8_t)i;
+			return 0;
+		}
+	}
+	return perr(p, "bad value '%s' for %s (no, never, replace or keep)", v, k);
+}
+
 static int key_start(struct conf_parser *p, const char *k, const char *v)
 {
 	if (!strcmp(v, "yes"))
@@ -364,6 +378,7 @@ static const struct conf_key conn_keys[] = {
 	{ "rekey_time", key_rekey_time },
 	{ "over_time", key_over_time },
 	{ "dpd_delay", key_dpd_delay },
+	{ "unique", key_unique },
 	{ NULL, NULL },
 };
 #define CONN_KEY_REMOTE_ADDRS	1

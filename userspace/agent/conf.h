@@ -100,6 +100,15 @@ struct conf_child {
 	uint32_t inactivity;	/* seconds; 0: off */
 };
 
+/* unique: what a new IKE SA does to one with the same peer identity on
+ * the same connection (swanctl.conf's semantics) */
+enum conf_unique {
+	CONF_UNIQUE_NO = 0,	/* both stay, unless the new one sends INITIAL_CONTACT */
+	CONF_UNIQUE_NEVER,	/* both stay, INITIAL_CONTACT or not */
+	CONF_UNIQUE_REPLACE,	/* the old one goes */
+	CONF_UNIQUE_KEEP,	/* the new one is refused */
+};
+
 struct conf_conn {
 	char name[AGENT_NAME_LEN];
 	uint32_t local_addr, remote_addr;	/* network order */
@@ -107,6 +116,7 @@ struct conf_conn {
 					 * CIDR range; 0 with remote_addr 0: %any */
 	uint16_t local_port, remote_port;	/* host order */
 	int start;				/* initiate at start-up */
+	uint8_t unique;				/* enum conf_unique */
 	unsigned int n_ike;
 	struct ike_suite ike[AGENT_MAX_PROPOSALS];	/* the first is the initiator's KE group */
 	uint32_t rekey_time;	/* IKE_SA rekey, seconds; 0: never */

@@ -92,6 +92,14 @@ static int id_matches(const struct conf_id *c, const struct ike_id *id)
 	return conf_id_matches(c, id->type, id->data, id->len);
 }
 
+/* The identity the peer proved, for unique. */
+static void peer_id_keep(struct ikesa *sa, const struct ike_id *id)
+{
+	sa->peer_id_type = id->type;
+	sa->peer_id_len = id->len <= AGENT_MAX_ID ? id->len : AGENT_MAX_ID;
+	memcpy(sa->peer_id, id->data, sa->peer_id_len);
+}
+
 /* The ID payload's body as 2.15 MACs it: type, 3 reserved bytes, data. */
 static size_t id_body(const struct conf_id *c, uint8_t *out)
 {
@@ -472,6 +480,7 @@ void auth_rx_response(struct agent *a, struct ikesa *sa, const struct ike_msg *i
 		sa_free(a, sa);
 		return;
 	}
+	peer_id_keep(sa, &id);
 	sa_established(a, sa);
 	if (find_notify(in, 0, &n)) {
 		log_warn("%s: no CHILD_SA: the peer answered notify %u%s", sa->conn->name, n.type,
@@ -540,6 +549,49 @@ static const struct conf_conn *conn_for_id(struct agent *a, const struct ikesa *
 			return c;
 	}
 	return NULL;
+}
+
+/*
+ * The connection's unique policy against other IKE SAs of its own with the
+ * identity @sa's peer just proved (@initial_contact: the peer said it has
+ * no other). -1: refuse @sa (keep); otherwise the old ones are removed from
+ * the device at once and deleted with their peer (replace, or no with
+ * INITIAL_CONTACT), or left (never, or no without it).
+ */
+static int unique_check(struct agent *a, struct ikesa *sa, int initial_contact)
+{
+	int policy = sa->conn->unique;
+	unsigned int i, j;
+
+	if (policy == CONF_UNIQUE_NEVER || (policy == CONF_UNIQUE_NO && !initial_contact))
+		return 0;
+	for (i = 0; i < AGENT_MAX_SA; i++) {
+		struct ikesa *o = &a->sa[i];
+
+		if (o == sa || o->conn != sa->conn || o->state != SA_ESTABLISHED ||
+		    o->peer_id_type != sa->peer_id_type || o->peer_id_len != sa->peer_id_len ||
+		    memcmp(o->peer_id, sa->peer_id, sa->peer_id_len))
+			continue;
+		if (policy == CONF_UNIQUE_KEEP) {
+			log_info("%s: unique = keep: IKE SA %s already up for this identity: "
+				 "AUTHENTICATION_FAILED", sa->conn->name, sa_name(o));
+			return -1;
+		}
+		log_info("%s: %s: IKE SA %s of the same identity replaced", sa->conn->name,
+			 policy == CONF_UNIQUE_REPLACE ? "unique = replace" : "INITIAL_CONTACT",
+			 sa_name(o));
+		for (j = 0; j < AGENT_MAX_CHILD; j++) {
+			if (o->child[j].state == CHILD_FREE)
+				continue;
+			device_delete(a, &o->child[j], 1, 1);
+			child_clear(&o->child[j]);
+		}
+		if (o->pending == P_NONE)
+			delete_ike_start(a, o);
+		else
+			sa_free(a, o);
+	}
+	return 0;
 }
 
 static unsigned int half_open(const struct agent *a)
@@ -769,6 +821,10 @@ void auth_rx_request(struct agent *a, struct ikesa *sa, const struct ike_msg *in
 			 conn->name);
 		goto auth_failed;
 	}
+	peer_id_keep(sa, &id);
+	if (unique_check(a, sa, find_notify(in, IKE_N_INITIAL_CONTACT, &n)))
+		goto auth_failed;
+	n.type = 0;
 	if (psk_get(a, conn, p_idi->body, p_idi->len, psk, &psk_len))
 		goto auth_failed;
 	idl = id_body(&conn->local_id, idb);

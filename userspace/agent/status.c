@@ -5,6 +5,7 @@
  * counters, replaced atomically whenever an SA changes. Called by every
  * layer; calls none of the agent.
  */
+#include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
@@ -47,10 +48,33 @@ static void ts_str(const struct conf_ts *t, char *out, size_t len)
 }
 
 /* The JSON status (--status), replaced atomically on every change. */
+/* The peer's identity for JSON: an address dotted, else its bytes with
+ * anything but printable ASCII (and '"', '\\') shown as '?': it is the
+ * peer's own text. */
+static const char *peer_id_str(const struct ikesa *sa, char *buf, size_t cap)
+{
+	size_t i, n = 0;
+
+	if (sa->peer_id_type == IKE_ID_IPV4_ADDR && sa->peer_id_len == 4) {
+		struct in_addr in;
+
+		memcpy(&in, sa->peer_id, 4);
+		snprintf(buf, cap, "%s", inet_ntoa(in));
+		return buf;
+	}
+	for (i = 0; i < sa->peer_id_len && n + 1 < cap; i++) {
+		uint8_t c = sa->peer_id[i];
+
+		buf[n++] = (c < 0x20 || c > 0x7e || c == '"' || c == '\\') ? '?' : (char)c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 void agent_status_write(struct agent *a)
 {
 	const struct agent_stats *s = &a->st;
-	char tmp[PATH_MAX], l[64], r[64];
+	char tmp[PATH_MAX], l[64], r[64], pid[AGENT_MAX_ID + 1];
 	unsigned int i, j, m, n = 0;
 	FILE *f;
 
@@ -69,11 +93,11 @@ void agent_status_write(struct agent *a)
 			continue;
 		fprintf(f, "%s{\"conn\":\"%s\",\"spis\":\"%s\",\"state\":\"%s\",\"role\":\"%s\","
 			"\"peer\":\"%s:%u\",\"encr\":%u,\"encr_bits\":%u,\"prf\":%u,\"dh\":%u,"
-			"\"age_ms\":%llu,\"child_sas\":[",
+			"\"peer_id\":\"%s\",\"age_ms\":%llu,\"child_sas\":[",
 			n++ ? "," : "", sa->conn->name, sa_name(sa), state_name(sa->state),
 			sa->initiator ? "initiator" : "responder", inet_ntoa(sa->peer.sin_addr),
 			ntohs(sa->peer.sin_port), sa->suite.encr, sa->suite.encr_bits,
-			sa->suite.prf, sa->suite.dh,
+			sa->suite.prf, sa->suite.dh, peer_id_str(sa, pid, sizeof(pid)),
 			(unsigned long long)(a->now_ms - sa->created_ms));
 		for (j = 0, m = 0; j < AGENT_MAX_CHILD; j++) {
 			const struct child_sa *c = &sa->child[j];
