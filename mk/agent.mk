@@ -2,7 +2,7 @@
 # nicsec-agent (userspace/agent): not part of libnicsec.a. Its unit tests
 # link the agent objects they exercise beside the library; this specific
 # rule beats the generic tests/unit/% pattern.
-AGENT_CFLAGS := -Iuserspace/agent -Iuserspace/ike
+AGENT_CFLAGS := -Iuserspace/agent -Iuserspace/ike -Ibpf
 
 $(BUILD)/userspace/agent/%.o: CFLAGS += $(AGENT_CFLAGS)
 

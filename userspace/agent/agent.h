@@ -35,6 +35,7 @@
 #include "ctl_proto.h"	/* the device's status codes */
 
 #define AGENT_MAX_SA		256	/* IKE SAs (half-open included) */
+#define AGENT_SPI_BUCKETS	1024	/* the IKE SA index by initiator SPI */
 /* CHILD_SA slots per IKE SA: each child configuration's current one and
  * the one a rekey is retiring */
 #define AGENT_MAX_CHILD		(2 * AGENT_MAX_CHILDREN)
@@ -164,6 +165,10 @@ struct ikesa {
 
 	uint64_t created_ms, established_ms, rekey_at_ms, dpd_at_ms, last_rx_ms;
 	uint64_t half_open_deadline_ms;
+
+	/* the SPI index (sa_index()): 1 + the next slot in its bucket, 0 none */
+	int indexed;
+	uint32_t spi_next;
 };
 
 struct agent_stats {
@@ -179,6 +184,10 @@ struct agent {
 	struct agent_conf *conf;
 	int fd500, fd4500;
 	struct ikesa sa[AGENT_MAX_SA];
+	/* 1 + the first slot whose initiator SPI hashes to the bucket (keyed:
+	 * a peer chooses its SPIs), 0 none */
+	uint32_t spi_head[AGENT_SPI_BUCKETS];
+	uint64_t spi_key[2];
 	struct agent_stats st;
 	unsigned int cookie_threshold;	/* half-open SAs before COOKIEs are demanded */
 	uint8_t cookie_secret[32];
@@ -199,6 +208,9 @@ void agent_status_write(struct agent *a);
 void buf_free(uint8_t **p, size_t *len);
 struct ikesa *sa_new(struct agent *a, const struct conf_conn *conn, int initiator);
 void sa_free(struct agent *a, struct ikesa *sa);
+/* Enter @sa in the SPI index once its initiator SPI is final; sa_free()
+ * takes it out. sa_by_spi() looks only there. */
+void sa_index(struct agent *a, struct ikesa *sa);
 struct ikesa *sa_by_spi(struct agent *a, const uint8_t *spi_i, const uint8_t *spi_r);
 /* Build the header of a message on @sa (our request or our response). */
 void sa_hdr(const struct ikesa *sa, struct ike_hdr *h, uint8_t exchange, int response,

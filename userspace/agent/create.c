@@ -171,6 +171,7 @@ static struct ikesa *ike_successor(struct agent *a, struct ikesa *sa, int we_ini
 	} else {
 		memcpy(nsa->spi_i, spi_peer, 8);
 	}
+	sa_index(a, nsa);
 	nsa->suite = *s;
 	memcpy(nsa->ni, ni, ni_len);
 	nsa->ni_len = ni_len;

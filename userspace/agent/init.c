@@ -209,6 +209,7 @@ int init_start(struct agent *a, const struct conf_conn *conn)
 
 	if (!sa)
 		return -ENOSPC;
+	sa_index(a, sa);
 	sa->ke_group = conn->ike[0].dh;
 	sa->ni_len = AGENT_NONCE_LEN;
 	ike_random(sa->ni, sa->ni_len);
@@ -708,6 +709,7 @@ void init_rx_request(struct agent *a, int natt, const struct sockaddr_in *from,
 	if (!sa)
 		goto out;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
+	sa_index(a, sa);
 	sa->peer = *from;
 	sa->natt = natt;
 	sa->suite = s;

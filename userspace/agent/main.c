@@ -174,7 +174,8 @@ int main(int argc, char **argv)
 		log_warn("--keylog %s: WRITING SESSION KEYS TO DISK (debugging only; "
 			 "the device exists to keep them off this host)", a.keylog_dir);
 	}
-	if (ike_random(a.cookie_secret, sizeof(a.cookie_secret))) {
+	if (ike_random(a.cookie_secret, sizeof(a.cookie_secret)) ||
+	    ike_random(a.spi_key, sizeof(a.spi_key))) {
 		conf_wipe(&conf);
 		return 1;
 	}

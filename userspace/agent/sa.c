@@ -10,9 +10,43 @@
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include "agent.h"
+#include "flow_hash.h"	/* nicsec_siphash16() */
 #include "log.h"
 
 static const uint8_t zero_spi[8];
+
+static uint32_t spi_bucket(const struct agent *a, const uint8_t *spi_i)
+{
+	uint64_t w;
+
+	memcpy(&w, spi_i, 8);
+	return (uint32_t)nicsec_siphash16(a->spi_key[0], a->spi_key[1], w, 0) %
+	       AGENT_SPI_BUCKETS;
+}
+
+void sa_index(struct agent *a, struct ikesa *sa)
+{
+	uint32_t b = spi_bucket(a, sa->spi_i);
+
+	if (sa->indexed)
+		return;
+	sa->spi_next = a->spi_head[b];
+	a->spi_head[b] = (uint32_t)(sa - a->sa) + 1;
+	sa->indexed = 1;
+}
+
+static void sa_unindex(struct agent *a, struct ikesa *sa)
+{
+	uint32_t *link = &a->spi_head[spi_bucket(a, sa->spi_i)], me = (uint32_t)(sa - a->sa) + 1;
+
+	if (!sa->indexed)
+		return;
+	while (*link && *link != me)
+		link = &a->sa[*link - 1].spi_next;
+	if (*link)
+		*link = sa->spi_next;
+	sa->indexed = 0;
+}
 
 struct ikesa *sa_new(struct agent *a, const struct conf_conn *conn, int initiator)
 {
@@ -71,6 +105,7 @@ void sa_free(struct agent *a, struct ikesa *sa)
 			 sa->conn ? sa->conn->name : "?", c->spi_in, c->spi_out);
 		device_delete(a, c, 1, 1);
 	}
+	sa_unindex(a, sa);
 	ike_dh_free(sa->dh);
 	ike_dh_free(sa->x_dh);
 	buf_free(&sa->init_req, &sa->init_req_len);
@@ -93,10 +128,10 @@ void sa_delete_all(struct agent *a)
 
 struct ikesa *sa_by_spi(struct agent *a, const uint8_t *spi_i, const uint8_t *spi_r)
 {
-	unsigned int i;
+	uint32_t n = a->spi_head[spi_bucket(a, spi_i)];
 
-	for (i = 0; i < AGENT_MAX_SA; i++) {
-		struct ikesa *sa = &a->sa[i];
+	for (; n; n = a->sa[n - 1].spi_next) {
+		struct ikesa *sa = &a->sa[n - 1];
 
 		if (sa->state == SA_FREE || memcmp(sa->spi_i, spi_i, 8))
 			continue;
